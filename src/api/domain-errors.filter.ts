@@ -1,0 +1,30 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Logger } from 'pino';
+import { ImportBusyError, ImportValidationError } from '../ingestion/import-errors.js';
+import { LOGGER } from '../logging/logger.js';
+
+/** The one place where errors become HTTP responses. Unknown errors are 500s without details. */
+@Catch()
+export class DomainErrorsFilter implements ExceptionFilter {
+  constructor(@Inject(LOGGER) private readonly log: Logger) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (error instanceof ImportValidationError) {
+      res.status(422).json({
+        error: 'import_invalid',
+        message: error.summary,
+        problems: error.problems.slice(0, 20).map((p) => ({ ...p, text: `${error.file}:${p.line}: ${p.column}: ${p.reason}` })),
+      });
+    } else if (error instanceof ImportBusyError) {
+      res.status(409).json({ error: 'import_busy', message: error.message });
+    } else if (error instanceof HttpException) {
+      const body = error.getResponse();
+      res.status(error.getStatus()).json(typeof body === 'string' ? { error: body, message: body } : body);
+    } else {
+      this.log.error({ event: 'http.unhandled', err: error }, 'unhandled error');
+      res.status(500).json({ error: 'internal', message: 'internal error; see the service log' });
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+export const GROUP_BY_DIMENSIONS = [
+  'provider',
+  'service',
+  'service-category',
+  'sub-account',
+  'region',
+  'charge-category',
+] as const;
+
+/** `YYYY-MM`, a calendar month. */
+export const periodSchema = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM');
+
+export const groupBySchema = z.union([
+  z.enum(GROUP_BY_DIMENSIONS),
+  z.string().regex(/^tag:.+$/, 'must be one of ' + GROUP_BY_DIMENSIONS.join(', ') + ' or tag:KEY'),
+]);
+
+export const basisSchema = z.enum(['effective', 'billed']);
+
+export type GroupBy = z.infer<typeof groupBySchema>;
+export type CostBasis = z.infer<typeof basisSchema>;
+
+export interface CostGroup {
+  /** The group's value; null when the rows have none (no tag, no region...). */
+  key: string | null;
+  currency: string;
+  cost: string;
+  rows: number;
+}
+
+export interface CostReport {
+  period: string;
+  basis: CostBasis;
+  groupBy: GroupBy | null;
+  /** One total per billing currency: amounts in different currencies are never added. */
+  totals: { currency: string; cost: string; rows: number }[];
+  groups: CostGroup[];
+}
+
+/** SQL expression for each dimension (column names are constants, never user input). */
+export const GROUP_EXPRESSIONS: Record<(typeof GROUP_BY_DIMENSIONS)[number], string> = {
+  provider: 'coalesce(service_provider_name, provider_name)',
+  service: 'service_name',
+  'service-category': 'service_category',
+  'sub-account': 'sub_account_id',
+  region: 'region_id',
+  'charge-category': 'charge_category',
+};

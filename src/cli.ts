@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module.js';
+import { basisSchema, CostBasis, GROUP_BY_DIMENSIONS, GroupBy, groupBySchema, periodSchema } from './billing/cost-query.js';
+import { CostsService } from './billing/costs.service.js';
+import { formatCosts, formatImport } from './cli/format.js';
+import { ConfigError, loadConfig } from './config/app-config.js';
+import { migrate } from './database/data-source.js';
+import { FocusFileImportService } from './ingestion/focus-file/focus-file-import.service.js';
+import { ImportBusyError, ImportValidationError } from './ingestion/import-errors.js';
+import { ImportRunsService } from './ingestion/import-runs.service.js';
+import { createLogger, PinoNestLogger } from './logging/logger.js';
+
+/** Runs `work` inside the application (database ready, migrations applied), then shuts down. */
+async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const logger = createLogger(process.env['LOG_LEVEL'] ? config.logLevel : 'warn');
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, logger), {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+  }
+}
+
+const intArg = (name: string) => (value: string) => {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number`);
+  return Number(value);
+};
+const zodArg = <T>(schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: { issues: { message: string }[] } } }) =>
+  (value: string): T => {
+    const r = schema.safeParse(value);
+    if (!r.success) throw new InvalidArgumentError(r.error!.issues[0]!.message);
+    return r.data as T;
+  };
+
+function progressPrinter(file: string): ((p: { rows: number; fraction: number }) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  const started = Date.now();
+  return ({ rows, fraction }) => {
+    const rate = Math.round(rows / Math.max((Date.now() - started) / 1000, 0.001));
+    process.stderr.write(`\r${file}: ${(fraction * 100).toFixed(0).padStart(3)}%  ${rows.toLocaleString('en-US')} rows  ${rate.toLocaleString('en-US')} rows/s\x1b[K`);
+    if (fraction >= 1) process.stderr.write('\r\x1b[K');
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('finops')
+    .description('finops-chargeback: cloud and GPU cost data, normalized to FOCUS')
+    .showHelpAfterError('(run with --help for usage)');
+
+  const db = program.command('db').description('database administration');
+  db.command('migrate')
+    .description('apply pending database migrations and exit')
+    .action(async () => {
+      await withApp(async (app) => {
+        const applied = await migrate(app.get(DataSource));
+        process.stdout.write(applied.length ? `database is up to date (applied during start-up)\n` : 'database is up to date\n');
+      });
+    });
+
+  program
+    .command('import-file')
+    .description('import a FOCUS file (.csv, .csv.gz or .parquet; FOCUS 1.0-1.4), replacing each billing period it contains')
+    .argument('<path>', 'file to import')
+    .option('--source <name>', 'source the data belongs to', 'focus-file')
+    .option('--max-rejects <n>', 'skip up to N invalid rows instead of failing', intArg('--max-rejects'), 0)
+    .option('--json', 'print a machine-readable summary')
+    .action(async (file: string, opts: { source: string; maxRejects: number; json?: boolean }) => {
+      const summary = await withApp((app) =>
+        app.get(FocusFileImportService).importFile({
+          path: file,
+          source: opts.source,
+          maxRejects: opts.maxRejects,
+          trigger: 'cli',
+          onProgress: opts.json ? undefined : progressPrinter(file),
+        }),
+      );
+      if (opts.json) {
+        const { source, periods, rejected } = summary;
+        process.stdout.write(`${JSON.stringify({ source, file: summary.file, focusVersion: summary.focusVersion, runId: summary.runId, periods, rejected, warnings: summary.warnings })}\n`);
+      } else {
+        process.stdout.write(`${formatImport(summary)}\n`);
+      }
+    });
+
+  program
+    .command('costs')
+    .description('total cost of a billing period, optionally grouped')
+    .option('--period <YYYY-MM>', 'billing period (default: the latest with data)', zodArg<string>(periodSchema))
+    .addOption(
+      new Option('--group-by <dimension>', `${GROUP_BY_DIMENSIONS.join(' | ')} | tag:KEY`).argParser(zodArg<GroupBy>(groupBySchema)),
+    )
+    .addOption(new Option('--basis <basis>', 'effective (amortized) or billed (invoice)').choices(basisSchema.options).default('effective'))
+    .option('--json', 'print JSON')
+    .action(async (opts: { period?: string; groupBy?: GroupBy; basis: CostBasis; json?: boolean }) => {
+      const report = await withApp(async (app) => {
+        const costs = app.get(CostsService);
+        const period = opts.period ?? (await costs.latestPeriod());
+        if (!period) throw new Error('no cost data has been imported yet (try: finops import-file <path>)');
+        return costs.report(period, opts.groupBy ?? null, opts.basis);
+      });
+      process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : `${formatCosts(report)}\n`);
+    });
+
+  program
+    .command('imports')
+    .description('list recent import runs')
+    .option('--limit <n>', 'how many', intArg('--limit'), 20)
+    .option('--json', 'print JSON')
+    .action(async (opts: { limit: number; json?: boolean }) => {
+      const runs = await withApp((app) => app.get(ImportRunsService).list(opts.limit));
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(runs)}\n`);
+        return;
+      }
+      for (const r of runs) {
+        process.stdout.write(`${r.id}\t${r.startedAt}\t${r.source}\t${r.status}\t${r.rowsLoaded} rows\t${r.fileName ?? ''}${r.error ? `\t${r.error.split('\n')[0]}` : ''}\n`);
+      }
+    });
+  return program;
+}
+
+/** One line on stderr for the user; the problem list for invalid files. */
+function report(err: unknown): string {
+  if (err instanceof ImportValidationError) return err.message;
+  if (err instanceof ConfigError || err instanceof ImportBusyError) return err.message;
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT' && e.path) return `${e.path}: no such file`;
+  return (e.message ?? String(err)).split('\n')[0]!;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((err: unknown) => {
+    process.stderr.write(`finops: error: ${report(err)}\n`);
+    process.exitCode = 1;
+  });

@@ -1,0 +1,52 @@
+import { CostReport } from '../billing/cost-query.js';
+import { ImportSummary } from '../ingestion/focus-file/focus-file-import.service.js';
+
+/** Plain-text table with left-aligned text and right-aligned amounts. */
+export function table(header: string[], rows: string[][], rightAligned: number[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) =>
+    r
+      .map((cell, i) => (rightAligned.includes(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [fmt(header), ...rows.map(fmt)].join('\n');
+}
+
+export function formatImport(s: ImportSummary): string {
+  const lines = [`${s.file}: FOCUS ${s.focusVersion} ${s.format}, source "${s.source}", run ${s.runId}`];
+  if (s.periods.length === 0) {
+    lines.push('(no data rows: nothing changed)');
+  } else {
+    lines.push(
+      table(
+        ['period', 'rows', 'BilledCost', 'EffectiveCost'],
+        s.periods.map((p) => [p.period, String(p.rows), p.billedCost, p.effectiveCost]),
+        [1, 2, 3],
+      ),
+    );
+  }
+  if (s.rejected.length > 0) {
+    lines.push(`skipped ${s.rejected.length} invalid row(s):`, ...s.rejected.map((r) => `  ${r.text}`));
+  }
+  for (const [warning, count] of Object.entries(s.warnings)) {
+    lines.push(`kept ${count} odd value(s) in extensions: ${warning}`);
+  }
+  return lines.join('\n');
+}
+
+export function formatCosts(r: CostReport): string {
+  const basis = r.basis === 'effective' ? 'EffectiveCost' : 'BilledCost';
+  const lines = [`${r.period} ${basis}${r.groupBy ? ` by ${r.groupBy}` : ''}`];
+  if (r.groupBy) {
+    lines.push(
+      table(
+        [r.groupBy, 'currency', 'cost', 'rows'],
+        r.groups.map((g) => [g.key ?? '(none)', g.currency, g.cost, String(g.rows)]),
+        [2, 3],
+      ),
+    );
+  }
+  lines.push(...r.totals.map((t) => `total ${t.currency} ${t.cost} (${t.rows} rows)`));
+  if (r.totals.length === 0) lines.push('no cost data for this period');
+  return lines.join('\n');
+}

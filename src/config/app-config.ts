@@ -1,0 +1,102 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+
+/** Raised when configuration is invalid; names the file or variable and the key. */
+export class ConfigError extends Error {
+  constructor(
+    readonly where: string,
+    readonly key: string,
+    readonly reason: string,
+  ) {
+    super(`${where}: ${key}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const sourceSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, ".", "_" or "-"'),
+    kind: z.enum(['focus-file']),
+    path: z.string().optional(),
+  })
+  .strict();
+
+const sourcesFileSchema = z.object({ sources: z.array(sourceSchema).default([]) }).strict();
+
+export type SourceConfig = z.infer<typeof sourceSchema>;
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().url().optional(),
+  FINOPS_DATA_DIR: z.string().min(1).default('.data'),
+  FINOPS_CONFIG_DIR: z.string().min(1).default('config'),
+  FINOPS_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 ** 3),
+  FINOPS_SAMPLE_DATA: z.enum(['auto', 'off']).default('auto'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface AppConfig {
+  port: number;
+  /** Set when an external PostgreSQL is used; otherwise an embedded server is started. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  configDir: string;
+  uploadMaxBytes: number;
+  sampleData: 'auto' | 'off';
+  logLevel: string;
+  sources: SourceConfig[];
+}
+
+function firstIssue(error: z.ZodError): { key: string; reason: string } {
+  const issue = error.issues[0];
+  return { key: issue?.path.join('.') || '(root)', reason: issue?.message ?? 'invalid' };
+}
+
+/** Reads `config/sources.yaml` if present. A missing file means "no source configured". */
+export function loadSources(configDir: string): SourceConfig[] {
+  const file = path.join(configDir, 'sources.yaml');
+  if (!existsSync(file)) return [];
+  const doc = parseDocument(readFileSync(file, 'utf8'));
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0]!;
+    const line = err.linePos?.[0]?.line;
+    throw new ConfigError(line ? `${file}:${line}` : file, '(yaml)', err.message.split('\n')[0]!);
+  }
+  const parsed = sourcesFileSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    const { key, reason } = firstIssue(parsed.error);
+    throw new ConfigError(file, key, reason);
+  }
+  return parsed.data.sources;
+}
+
+/** Parses the environment and config files once, at start-up. Throws ConfigError on the first bad key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const { key, reason } = firstIssue(parsed.error);
+    throw new ConfigError('environment', key, reason);
+  }
+  const e = parsed.data;
+  const configDir = path.resolve(e.FINOPS_CONFIG_DIR);
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.FINOPS_DATA_DIR),
+    configDir,
+    uploadMaxBytes: e.FINOPS_UPLOAD_MAX_BYTES,
+    sampleData: e.FINOPS_SAMPLE_DATA,
+    logLevel: e.LOG_LEVEL,
+    sources: loadSources(configDir),
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

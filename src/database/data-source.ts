@@ -1,0 +1,39 @@
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { BillingSource } from '../billing/billing-source.entity.js';
+import { CostRecordSchema } from '../billing/cost-record.entity.js';
+import { ImportRun } from '../ingestion/import-run.entity.js';
+
+// DATE columns hold billing periods (`YYYY-MM-01`); keep them as text rather than local-time Dates.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
+
+export const ENTITIES = [BillingSource, ImportRun, CostRecordSchema];
+
+export function createDataSource(url: string, poolSize = 10): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migration',
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    extra: { max: poolSize, application_name: 'finops-chargeback' },
+  });
+}
+
+/** Runs pending migrations; an advisory lock makes concurrent starts wait instead of racing. */
+export async function migrate(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query(`SELECT pg_advisory_lock(hashtext('finops.migrations'))`);
+    const done = await dataSource.runMigrations({ transaction: 'each' });
+    return done.map((m) => m.name);
+  } finally {
+    await runner.query(`SELECT pg_advisory_unlock(hashtext('finops.migrations'))`).catch(() => undefined);
+    await runner.release();
+  }
+}

@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import { AppConfig } from './config/app-config.js';
+import { PinoNestLogger } from './logging/logger.js';
+
+/** Builds the HTTP application (used by main.ts and by the end-to-end tests). */
+export async function createHttpApp(config: AppConfig, logger: Logger): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config, logger), {
+    logger: new PinoNestLogger(logger),
+    bodyParser: true,
+  });
+  app.enableShutdownHooks();
+  const openApi = new DocumentBuilder()
+    .setTitle('finops-chargeback')
+    .setDescription('Cloud and GPU cost data normalized to FOCUS. Money is returned as exact decimal strings.')
+    .setVersion('0.1.0')
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+  });
+  return app;
+}

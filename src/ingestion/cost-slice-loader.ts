@@ -1,0 +1,186 @@
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { DataSource, QueryRunner } from 'typeorm';
+import { COST_RECORD_COLUMNS } from '../billing/focus-columns.js';
+import { copyField } from './copy-text.js';
+import { NormalizedRow } from './focus-file/focus-row.normalizer.js';
+import { PeriodSummary } from './import-run.entity.js';
+
+const FLUSH_BYTES = 256 * 1024;
+
+/** `2024-09-01` → `y2024m09`, the suffix of that month's partition. */
+export function periodSuffix(period: string): string {
+  return `y${period.slice(0, 4)}m${period.slice(5, 7)}`;
+}
+
+function nextMonth(period: string): string {
+  const [y, m] = period.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+}
+
+export function stageTablePrefix(runId: string): string {
+  return `cost_stage_r${runId}_`;
+}
+
+class PeriodStage {
+  private pending = '';
+  private rows = 0;
+  private constructor(
+    readonly period: string,
+    readonly table: string,
+    private readonly runner: QueryRunner,
+    private readonly stream: NodeJS.WritableStream,
+  ) {}
+
+  /**
+   * A stage is a standalone table shaped like cost_record with CHECK constraints equal to its
+   * future partition bounds, so ATTACH PARTITION needs no validation scan. It is created and filled
+   * in one transaction, which lets PostgreSQL skip WAL for the COPY when wal_level is minimal.
+   */
+  static async open(dataSource: DataSource, runId: string, sourceId: number, period: string) {
+    const table = `${stageTablePrefix(runId)}${periodSuffix(period)}`;
+    const runner = dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    try {
+      await client.query('BEGIN');
+      await client.query(`CREATE TABLE ${table} (LIKE cost_record INCLUDING DEFAULTS)`);
+      await client.query(
+        `ALTER TABLE ${table}
+           ADD CONSTRAINT ${table}_bounds CHECK (billing_period >= '${period}' AND billing_period < '${nextMonth(period)}'),
+           ADD CONSTRAINT ${table}_source CHECK (source_id = ${sourceId})`,
+      );
+      const stream = client.query(
+        copyFrom(`COPY ${table} (${COST_RECORD_COLUMNS.join(', ')}) FROM STDIN`),
+      );
+      return new PeriodStage(period, table, runner, stream);
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      await runner.release();
+      throw err;
+    }
+  }
+
+  /** Queues one COPY line; returns a promise only when the buffer must be flushed. */
+  push(line: string): Promise<void> | undefined {
+    this.pending += line;
+    this.rows++;
+    return this.pending.length >= FLUSH_BYTES ? this.flush() : undefined;
+  }
+
+  private async flush(): Promise<void> {
+    const chunk = this.pending;
+    this.pending = '';
+    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+  }
+
+  async finish(): Promise<PeriodSummary> {
+    if (this.pending) this.stream.write(this.pending);
+    this.pending = '';
+    this.stream.end();
+    await finished(this.stream);
+    await this.runner.query('COMMIT');
+    const [totals] = (await this.runner.query(
+      `SELECT count(*)::int AS rows, coalesce(sum(billed_cost), 0)::text AS billed,
+              coalesce(sum(effective_cost), 0)::text AS effective FROM ${this.table}`,
+    )) as { rows: number; billed: string; effective: string }[];
+    await this.runner.release();
+    return {
+      period: this.period.slice(0, 7),
+      rows: totals!.rows,
+      billedCost: totals!.billed,
+      effectiveCost: totals!.effective,
+    };
+  }
+
+  async abort(): Promise<void> {
+    (this.stream as unknown as { destroy(e?: Error): void }).destroy();
+    await this.runner.query('ROLLBACK').catch(() => undefined);
+    await this.runner.release();
+  }
+}
+
+/**
+ * Loads one import's rows into per-period stage tables with COPY, then swaps each
+ * (source, billing period) slice of cost_record in a single transaction. Until that commit the
+ * previous data stays visible and intact; a crash leaves only stage tables, which are dropped.
+ */
+export class CostSliceLoader {
+  private readonly stages = new Map<string, PeriodStage>();
+  private readonly prefix: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sourceId: number,
+    private readonly runId: string,
+  ) {
+    this.prefix = `${sourceId}\t${runId}\t`;
+  }
+
+  async add(row: NormalizedRow, line: number): Promise<void> {
+    let stage = this.stages.get(row.period);
+    if (!stage) {
+      stage = await PeriodStage.open(this.dataSource, this.runId, this.sourceId, row.period);
+      this.stages.set(row.period, stage);
+    }
+    let text = `${this.prefix}${row.period}\t${line}\t${copyField(row.extensions)}`;
+    for (const value of row.values) text += '\t' + copyField(value);
+    const flushing = stage.push(text + '\n');
+    if (flushing) await flushing;
+  }
+
+  /** Ends every COPY and returns the exact totals of each staged period. */
+  async finish(): Promise<PeriodSummary[]> {
+    const summaries = await Promise.all([...this.stages.values()].map((s) => s.finish()));
+    return summaries.sort((a, b) => a.period.localeCompare(b.period));
+  }
+
+  /**
+   * Replaces each staged (source, period) slice in one transaction. `alsoInTransaction` runs
+   * before COMMIT (the import run is marked succeeded atomically with the data).
+   */
+  async commit(alsoInTransaction: (q: QueryRunner) => Promise<void>): Promise<void> {
+    const q = this.dataSource.createQueryRunner();
+    await q.connect();
+    try {
+      await q.startTransaction();
+      // Partition DDL from concurrent imports of other sources must not interleave.
+      await q.query(`SELECT pg_advisory_xact_lock(hashtext('finops.cost_record.partitions'))`);
+      for (const stage of this.stages.values()) {
+        const month = `cost_record_${periodSuffix(stage.period)}`;
+        const slice = `${month}_s${this.sourceId}`;
+        await q.query(
+          `CREATE TABLE IF NOT EXISTS ${month} PARTITION OF cost_record
+             FOR VALUES FROM ('${stage.period}') TO ('${nextMonth(stage.period)}')
+             PARTITION BY LIST (source_id)`,
+        );
+        await q.query(`DROP TABLE IF EXISTS ${slice}`);
+        await q.query(`ALTER TABLE ${month} ATTACH PARTITION ${stage.table} FOR VALUES IN (${this.sourceId})`);
+        await q.query(`ALTER TABLE ${stage.table} RENAME TO ${slice}`);
+      }
+      await alsoInTransaction(q);
+      await q.commitTransaction();
+    } catch (err) {
+      if (q.isTransactionActive) await q.rollbackTransaction();
+      throw err;
+    } finally {
+      await q.release();
+    }
+  }
+
+  /** Abandons the import: open COPYs are rolled back and committed stage tables dropped. */
+  async abort(): Promise<void> {
+    await Promise.all([...this.stages.values()].map((s) => s.abort().catch(() => undefined)));
+    await dropStageTables(this.dataSource, this.runId);
+  }
+}
+
+export async function dropStageTables(dataSource: DataSource, runId: string): Promise<void> {
+  const tables = (await dataSource.query(
+    `SELECT tablename FROM pg_tables
+      WHERE schemaname = current_schema() AND tablename LIKE $1 ESCAPE '\\'`,
+    [`${stageTablePrefix(runId).replace(/_/g, '\\_')}%`],
+  )) as { tablename: string }[];
+  for (const { tablename } of tables) await dataSource.query(`DROP TABLE IF EXISTS ${tablename}`);
+}

@@ -1,0 +1,101 @@
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import type { FileMetaData, SchemaElement } from 'hyparquet';
+import { SourceRow } from './csv-row-source.js';
+
+/** Unscaled integer and scale to an exact decimal string (no float in between). */
+export function scaledDecimal(unscaled: bigint, scale: number): string {
+  if (scale <= 0) return (unscaled * 10n ** BigInt(-scale)).toString();
+  const negative = unscaled < 0n;
+  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+  const text = `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return negative ? `-${text}` : text;
+}
+
+function bytesToBigInt(bytes: Uint8Array): bigint {
+  let value = 0n;
+  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
+  const bits = BigInt(bytes.length * 8);
+  return bytes.length > 0 && bytes[0]! & 0x80 ? value - (1n << bits) : value;
+}
+
+/**
+ * hyparquet turns DECIMAL into a JS number, which loses cents on large amounts. Strip the DECIMAL
+ * annotation so raw unscaled integers come back, and remember each column's scale.
+ */
+function exactDecimals(metadata: FileMetaData): Map<string, number> {
+  const scales = new Map<string, number>();
+  for (const el of metadata.schema as SchemaElement[]) {
+    const isDecimal = el.converted_type === 'DECIMAL' || el.logical_type?.type === 'DECIMAL';
+    if (isDecimal && el.type !== 'BYTE_ARRAY') {
+      scales.set(el.name, el.scale ?? 0);
+      delete el.converted_type;
+      delete el.logical_type;
+    }
+  }
+  return scales;
+}
+
+function toCell(value: unknown, scale: number | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (scale !== undefined) {
+    const unscaled =
+      value instanceof Uint8Array ? bytesToBigInt(value) : BigInt(value as number | bigint);
+    return scaledDecimal(unscaled, scale);
+  }
+  if (typeof value === 'string') return value;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
+    return String(value);
+  }
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** Streams a Parquet file one row group at a time; the first row yielded is the header. */
+export async function* readParquetRows(
+  path: string,
+  onProgress: (fraction: number) => void,
+): AsyncGenerator<SourceRow> {
+  const file = await asyncBufferFromFile(path);
+  const metadata = await parquetMetadataAsync(file);
+  const scales = exactDecimals(metadata);
+  const names = topLevelNames(metadata.schema as SchemaElement[]);
+  yield { line: 1, cells: names };
+  const colScales = names.map((n) => scales.get(n));
+  const total = Number(metadata.num_rows);
+  let rowStart = 0;
+  for (const group of metadata.row_groups) {
+    const rowEnd = rowStart + Number(group.num_rows);
+    let rows: unknown[][] = [];
+    await parquetRead({
+      file,
+      metadata,
+      compressors,
+      rowStart,
+      rowEnd,
+      onComplete: (r: unknown[][]) => {
+        rows = r;
+      },
+    });
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      yield { line: rowStart + i + 2, cells: row.map((v, c) => toCell(v, colScales[c])) };
+    }
+    rowStart = rowEnd;
+    onProgress(total > 0 ? rowStart / total : 1);
+  }
+}
+
+/** Names of the root's direct children (the schema is a flattened tree with num_children). */
+function topLevelNames(schema: SchemaElement[]): string[] {
+  const names: string[] = [];
+  for (let i = 1; i < schema.length; i = skip(schema, i)) names.push(schema[i]!.name);
+  return names;
+}
+
+function skip(schema: SchemaElement[], i: number): number {
+  const children = schema[i]!.num_children ?? 0;
+  let next = i + 1;
+  for (let c = 0; c < children; c++) next = skip(schema, next);
+  return next;
+}

@@ -1,0 +1,32 @@
+/** One problem with an input file, located as precisely as the input allows. */
+export interface ImportProblem {
+  line: number;
+  column: string;
+  reason: string;
+}
+
+export function formatProblem(file: string, p: ImportProblem): string {
+  return `${file}:${p.line}: ${p.column}: ${p.reason}`;
+}
+
+/** The input cannot be imported; nothing was changed in the database. */
+export class ImportValidationError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly ImportProblem[],
+    readonly summary: string,
+  ) {
+    super(
+      [summary, ...problems.slice(0, 20).map((p) => `  ${formatProblem(file, p)}`)].join('\n'),
+    );
+    this.name = 'ImportValidationError';
+  }
+}
+
+/** Another import of the same source holds the lock; nothing was changed. */
+export class ImportBusyError extends Error {
+  constructor(readonly source: string) {
+    super(`source "${source}" is being imported by another process; try again when it finishes`);
+    this.name = 'ImportBusyError';
+  }
+}

@@ -1,0 +1,119 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource, QueryRunner } from 'typeorm';
+import { LOGGER } from '../logging/logger.js';
+import { dropStageTables } from './cost-slice-loader.js';
+import { ImportRun } from './import-run.entity.js';
+
+/** Advisory lock namespaces (first key of the two-int form). */
+export const LOCK_SOURCE = 1;
+export const LOCK_RUN = 2;
+
+export interface ImportRunView {
+  id: number;
+  source: string;
+  trigger: string;
+  fileName: string | null;
+  format: string | null;
+  focusVersion: string | null;
+  status: string;
+  startedAt: string;
+  finishedAt: string | null;
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  periods: ImportRun['periods'];
+  problems: ImportRun['problems'];
+  warnings: ImportRun['warnings'];
+  error: string | null;
+}
+
+@Injectable()
+export class ImportRunsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  async begin(
+    sourceId: number,
+    trigger: string,
+    fileName: string | null,
+    lock: QueryRunner,
+  ): Promise<string> {
+    const [row] = (await this.dataSource.query(
+      `INSERT INTO import_run (source_id, trigger, file_name, status) VALUES ($1, $2, $3, 'running')
+       RETURNING id`,
+      [sourceId, trigger, fileName],
+    )) as { id: string }[];
+    // Held while the run lives; a running run whose lock is free belongs to a dead process.
+    await lock.query(`SELECT pg_advisory_lock($1, $2::int)`, [LOCK_RUN, row!.id]);
+    return row!.id;
+  }
+
+  async update(id: string, values: Partial<ImportRun>, q?: QueryRunner): Promise<void> {
+    const manager = q?.manager ?? this.dataSource.manager;
+    await manager.update(ImportRun, { id }, values);
+  }
+
+  /**
+   * Marks runs left `running` by a killed process as failed and drops their stage tables. Their
+   * slices were never swapped in, so the data they would have replaced is still in place.
+   */
+  async reapInterrupted(): Promise<number> {
+    const running = (await this.dataSource.query(
+      `SELECT id FROM import_run WHERE status = 'running'`,
+    )) as { id: string }[];
+    let reaped = 0;
+    for (const { id } of running) {
+      const q = this.dataSource.createQueryRunner();
+      await q.connect();
+      try {
+        const [{ locked }] = (await q.query(`SELECT pg_try_advisory_lock($1, $2::int) AS locked`, [
+          LOCK_RUN,
+          id,
+        ])) as [{ locked: boolean }];
+        if (!locked) continue;
+        await dropStageTables(this.dataSource, id);
+        await this.update(id, {
+          status: 'failed',
+          finishedAt: new Date(),
+          error: 'interrupted: the importing process stopped before it finished; previous data kept',
+        });
+        await q.query(`SELECT pg_advisory_unlock($1, $2::int)`, [LOCK_RUN, id]);
+        this.log.warn({ event: 'import.reaped', runId: id }, 'interrupted import run marked failed');
+        reaped++;
+      } finally {
+        await q.release();
+      }
+    }
+    return reaped;
+  }
+
+  async list(limit = 50, source?: string): Promise<ImportRunView[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT r.*, s.name AS source_name FROM import_run r JOIN billing_source s ON s.id = r.source_id
+        WHERE $2::text IS NULL OR s.name = $2
+        ORDER BY r.started_at DESC, r.id DESC LIMIT $1`,
+      [limit, source ?? null],
+    )) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      id: Number(r['id']),
+      source: r['source_name'] as string,
+      trigger: r['trigger'] as string,
+      fileName: r['file_name'] as string | null,
+      format: r['format'] as string | null,
+      focusVersion: r['focus_version'] as string | null,
+      status: r['status'] as string,
+      startedAt: (r['started_at'] as Date).toISOString(),
+      finishedAt: r['finished_at'] ? (r['finished_at'] as Date).toISOString() : null,
+      rowsRead: Number(r['rows_read']),
+      rowsLoaded: Number(r['rows_loaded']),
+      rowsRejected: Number(r['rows_rejected']),
+      periods: r['periods'] as ImportRun['periods'],
+      problems: r['problems'] as ImportRun['problems'],
+      warnings: r['warnings'] as ImportRun['warnings'],
+      error: r['error'] as string | null,
+    }));
+  }
+}

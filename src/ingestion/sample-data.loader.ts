@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { APP_CONFIG, AppConfig } from '../config/app-config.js';
+import { BillingSourcesService } from '../billing/billing-sources.service.js';
+import { LOGGER } from '../logging/logger.js';
+import { FocusFileImportService } from './focus-file/focus-file-import.service.js';
+
+/** The FinOps Foundation FOCUS 1.0 sample (real AWS data, anonymized; CC BY 4.0, see NOTICE). */
+export const SAMPLE_FOCUS_FILE = fileURLToPath(
+  new URL('../../../sample-data/focus-1.0-sample-aws-500.csv', import.meta.url),
+);
+export const SAMPLE_SOURCE = 'sample-focus';
+
+/**
+ * On a first start with no source configured, loads the bundled sample so every page and API has
+ * real-looking numbers. It never runs again once any source exists.
+ */
+@Injectable()
+export class SampleDataLoader {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sources: BillingSourcesService,
+    private readonly importer: FocusFileImportService,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  async loadIfFirstStart(): Promise<boolean> {
+    if (this.config.sampleData === 'off' || this.config.sources.length > 0) return false;
+    if ((await this.sources.list()).length > 0) return false;
+    const summary = await this.importer.importFile({ path: SAMPLE_FOCUS_FILE, source: SAMPLE_SOURCE, trigger: 'sample' });
+    this.log.info(
+      { event: 'sample_data.loaded', source: SAMPLE_SOURCE, periods: summary.periods.map((p) => p.period) },
+      'no source configured: loaded the bundled FOCUS sample; configure config/sources.yaml to use real data',
+    );
+    return true;
+  }
+}
