@@ -32,7 +32,10 @@ class PeriodStage {
     readonly table: string,
     private readonly runner: QueryRunner,
     private readonly stream: NodeJS.WritableStream,
-  ) {}
+  ) {
+    // Errors surface through drain/finish waits; this listener keeps them from being uncaught.
+    stream.on('error', () => undefined);
+  }
 
   /**
    * A stage is a standalone table shaped like cost_record with CHECK constraints equal to its
@@ -95,7 +98,9 @@ class PeriodStage {
   }
 
   async abort(): Promise<void> {
+    // destroy() makes pg-copy-streams send CopyFail; wait for the server's answer, then roll back.
     (this.stream as unknown as { destroy(e?: Error): void }).destroy();
+    await finished(this.stream).catch(() => undefined);
     await this.runner.query('ROLLBACK').catch(() => undefined);
     await this.runner.release();
   }
