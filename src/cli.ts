@@ -44,7 +44,10 @@ const zodArg = <T>(schema: { safeParse(v: unknown): { success: boolean; data?: T
 function progressPrinter(file: string): ((p: { rows: number; fraction: number }) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
   const started = Date.now();
+  let shown = 0;
   return ({ rows, fraction }) => {
+    if (fraction < 1 && Date.now() - shown < 250) return;
+    shown = Date.now();
     const rate = Math.round(rows / Math.max((Date.now() - started) / 1000, 0.001));
     process.stderr.write(`\r${file}: ${(fraction * 100).toFixed(0).padStart(3)}%  ${rows.toLocaleString('en-US')} rows  ${rate.toLocaleString('en-US')} rows/s\x1b[K`);
     if (fraction >= 1) process.stderr.write('\r\x1b[K');

@@ -8,7 +8,7 @@ import { copyField } from './copy-text.js';
 import { NormalizedRow } from './focus-file/focus-row.normalizer.js';
 import { PeriodSummary } from './import-run.entity.js';
 
-const FLUSH_BYTES = 256 * 1024;
+const FLUSH_BYTES = 64 * 1024;
 
 /** `2024-09-01` → `y2024m09`, the suffix of that month's partition. */
 export function periodSuffix(period: string): string {
@@ -123,16 +123,20 @@ export class CostSliceLoader {
     this.prefix = `${sourceId}\t${runId}\t`;
   }
 
-  async add(row: NormalizedRow, line: number): Promise<void> {
-    let stage = this.stages.get(row.period);
-    if (!stage) {
-      stage = await PeriodStage.open(this.dataSource, this.runId, this.sourceId, row.period);
-      this.stages.set(row.period, stage);
-    }
+  /**
+   * Queues one row. Returns a promise only when the caller must wait (a new period's stage is
+   * being created, or a COPY buffer is flushing under back-pressure), keeping the hot loop sync.
+   */
+  add(row: NormalizedRow, line: number): Promise<void> | undefined {
+    const stage = this.stages.get(row.period);
+    if (!stage) return this.openStage(row.period).then(() => this.add(row, line));
     let text = `${this.prefix}${row.period}\t${line}\t${copyField(row.extensions)}`;
     for (const value of row.values) text += '\t' + copyField(value);
-    const flushing = stage.push(text + '\n');
-    if (flushing) await flushing;
+    return stage.push(text + '\n');
+  }
+
+  private async openStage(period: string): Promise<void> {
+    this.stages.set(period, await PeriodStage.open(this.dataSource, this.runId, this.sourceId, period));
   }
 
   /** Ends every COPY and returns the exact totals of each staged period. */

@@ -37,7 +37,6 @@ export interface ImportSummary {
 
 const MAX_PROBLEMS = 20;
 const MAX_KEPT_REJECTS = 1000;
-const PROGRESS_EVERY = 20_000;
 
 @Injectable()
 export class FocusFileImportService {
@@ -99,33 +98,42 @@ export class FocusFileImportService {
       }
       format = sniffed;
       const source = await openRowSource(opts.path, sniffed);
-      const header = await source.rows.next();
-      if (header.done) throw new ImportValidationError(file, [], `${file}: no header row`);
-      const plan = planHeader(header.value.cells);
+      const first = await source.batches.next();
+      const header = first.done ? undefined : first.value.shift();
+      if (!header) throw new ImportValidationError(file, [{ line: 1, column: '(file)', reason: 'no header row' }], `${file}: no header row`);
+      const plan = planHeader(header.cells);
       if (Array.isArray(plan)) {
         throw new ImportValidationError(file, plan, `${file}: the header is not a usable FOCUS header`);
       }
       version = plan.version;
       await this.runs.update(runId, { format, focusVersion: version });
 
-      for await (const { line, cells } of source.rows) {
-        rowsRead++;
-        const result = normalizeRow(plan, cells, line);
-        if (result.ok) {
-          await loader.add(result.row, line);
-          for (const w of result.row.warnings ?? []) warnings[w] = (warnings[w] ?? 0) + 1;
-        } else {
+      const pending = first.done ? [] : [first.value];
+      const batches = (async function* () {
+        yield* pending;
+        yield* source.batches;
+      })();
+      reading: for await (const batch of batches) {
+        for (const { line, cells } of batch) {
+          rowsRead++;
+          const result = normalizeRow(plan, cells, line);
+          if (result.ok) {
+            const wait = loader.add(result.row, line);
+            if (wait) await wait;
+            for (const w of result.row.warnings ?? []) warnings[w] = (warnings[w] ?? 0) + 1;
+            continue;
+          }
           rejectedRows++;
           if (problems.length < MAX_PROBLEMS) problems.push(...result.problems.slice(0, MAX_PROBLEMS - problems.length));
           if (rejected.length < MAX_KEPT_REJECTS) {
             rejected.push({ line, problems: result.problems.map(({ column, reason }) => ({ column, reason })) });
           }
           // Strict failure is certain; stop once the report is complete.
-          if (rejectedRows > maxRejects && problems.length >= MAX_PROBLEMS) break;
+          if (rejectedRows > maxRejects && problems.length >= MAX_PROBLEMS) break reading;
         }
-        if (rowsRead % PROGRESS_EVERY === 0) opts.onProgress?.({ rows: rowsRead, fraction: source.progress() });
+        opts.onProgress?.({ rows: rowsRead, fraction: source.progress() });
       }
-      await source.rows.return(undefined);
+      await source.batches.return(undefined);
       if (rejectedRows > maxRejects) {
         throw new ImportValidationError(
           file,

@@ -51,16 +51,16 @@ function toCell(value: unknown, scale: number | undefined): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
-/** Streams a Parquet file one row group at a time; the first row yielded is the header. */
-export async function* readParquetRows(
+/** Streams a Parquet file one row group per batch; the first batch is the header. */
+export async function* readParquetBatches(
   path: string,
   onProgress: (fraction: number) => void,
-): AsyncGenerator<SourceRow> {
+): AsyncGenerator<SourceRow[]> {
   const file = await asyncBufferFromFile(path);
   const metadata = await parquetMetadataAsync(file);
   const scales = exactDecimals(metadata);
   const names = topLevelNames(metadata.schema as SchemaElement[]);
-  yield { line: 1, cells: names };
+  yield [{ line: 1, cells: names }];
   const colScales = names.map((n) => scales.get(n));
   const total = Number(metadata.num_rows);
   let rowStart = 0;
@@ -77,10 +77,8 @@ export async function* readParquetRows(
         rows = r;
       },
     });
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      yield { line: rowStart + i + 2, cells: row.map((v, c) => toCell(v, colScales[c])) };
-    }
+    const start = rowStart;
+    yield rows.map((row, i) => ({ line: start + i + 2, cells: row.map((v, c) => toCell(v, colScales[c])) }));
     rowStart = rowEnd;
     onProgress(total > 0 ? rowStart / total : 1);
   }

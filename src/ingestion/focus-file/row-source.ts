@@ -1,14 +1,15 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { readCsvRows, SourceRow } from './csv-row-source.js';
-import { readParquetRows } from './parquet-row-source.js';
+import { readCsvBatches, SourceRow } from './csv-row-source.js';
+import { readParquetBatches } from './parquet-row-source.js';
 
 export type FileFormat = 'csv' | 'csv.gz' | 'parquet';
 
 export interface RowSource {
   format: FileFormat;
-  rows: AsyncGenerator<SourceRow>;
+  /** Batches of rows; the first batch starts with the header row. */
+  batches: AsyncGenerator<SourceRow[]>;
   /** Fraction of the file read so far, 0..1. */
   progress(): number;
 }
@@ -33,16 +34,16 @@ export async function openRowSource(path: string, format: FileFormat): Promise<R
     let fraction = 0;
     return {
       format,
-      rows: readParquetRows(path, (f) => (fraction = f)),
+      batches: readParquetBatches(path, (f) => (fraction = f)),
       progress: () => fraction,
     };
   }
-  const file = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  const file = createReadStream(path, { highWaterMark: 64 * 1024 });
   const input = format === 'csv.gz' ? file.pipe(createGunzip()) : file;
   if (input !== file) file.on('error', (err) => input.destroy(err));
   return {
     format,
-    rows: readCsvRows(input),
+    batches: readCsvBatches(input),
     progress: () => (size > 0 ? file.bytesRead / size : 1),
   };
 }
