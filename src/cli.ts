@@ -18,7 +18,8 @@ import { createLogger, PinoNestLogger } from './logging/logger.js';
 /** Runs `work` inside the application (database ready, migrations applied), then shuts down. */
 async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const logger = createLogger(process.env['LOG_LEVEL'] ? config.logLevel : 'warn');
+  // The CLI reports outcomes itself; logs stay quiet unless LOG_LEVEL asks for them.
+  const logger = createLogger(process.env['LOG_LEVEL'] ? config.logLevel : 'error');
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, logger), {
     logger: new PinoNestLogger(logger),
     abortOnError: false,

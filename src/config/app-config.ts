@@ -80,7 +80,9 @@ export function loadSources(configDir: string): SourceConfig[] {
 
 /** Parses the environment and config files once, at start-up. Throws ConfigError on the first bad key. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.safeParse(env);
+  // An empty variable means "not set", as in most shells' `VAR= command`.
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(set);
   if (!parsed.success) {
     const { key, reason } = firstIssue(parsed.error);
     throw new ConfigError('environment', key, reason);
