@@ -45,7 +45,7 @@ describe('finops CLI', () => {
     // the sample (5.98839374320) plus the messy file's September rows (34.0026001)
     assert.match(text.stdout, /^total USD 39\.99099384320 \(503 rows\)$/m);
     const json = finops('costs', '--period', '2024-09', '--group-by', 'charge-category', '--json');
-    const report = JSON.parse(json.stdout) as { totals: { cost: string }[]; groups: { key: string }[] };
+    const report = JSON.parse(json.stdout) as { totals: { cost: string }[]; groups: { key: string; cost: string }[] };
     assert.equal(report.totals[0]!.cost, '33.33000010000');
     assert.deepEqual(report.groups.map((g) => [g.key, g.cost]), [['Usage', '32.10000010000'], ['Tax', '1.23']]);
   });
