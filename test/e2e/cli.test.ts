@@ -47,7 +47,7 @@ describe('finops CLI', () => {
     const json = finops('costs', '--period', '2024-09', '--group-by', 'charge-category', '--json');
     const report = JSON.parse(json.stdout) as { totals: { cost: string }[]; groups: { key: string; cost: string }[] };
     assert.equal(report.totals[0]!.cost, '33.33000010000');
-    assert.deepEqual(report.groups.map((g) => [g.key, g.cost]), [['Usage', '32.10000010000'], ['Tax', '1.23']]);
+    assert.deepEqual(report.groups.map((g) => [g.key, g.cost]), [['Usage', '35.10000010000'], ['Tax', '1.23'], ['Credit', '-3.00000000000']]);
   });
 
   it('fails with a non-zero exit and a one-line reason, then the problems', () => {
