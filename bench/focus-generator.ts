@@ -8,7 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 
-const SAMPLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../sample-data/focus-1.0-sample-aws-500.csv');
+const SAMPLE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../sample-data/focus-1.0-sample-aws-500.csv',
+);
 
 /** mulberry32: small, fast, seeded PRNG so every run writes the same file. */
 function prng(seed: number): () => number {
@@ -38,8 +41,19 @@ export async function generateFocusCsv(target: string, opts: GenerateOptions): P
   const parsed = Papa.parse<string[]>(readFileSync(SAMPLE, 'utf8'), { skipEmptyLines: true });
   const [header, ...templates] = parsed.data as string[][];
   const col = (name: string) => header!.indexOf(name);
-  const [billed, effective, list, contracted] = ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost'].map(col) as [number, number, number, number];
-  const [bpStart, bpEnd, cpStart, cpEnd, resource] = ['BillingPeriodStart', 'BillingPeriodEnd', 'ChargePeriodStart', 'ChargePeriodEnd', 'ResourceId'].map(col) as [number, number, number, number, number];
+  const [billed, effective, list, contracted] = [
+    'BilledCost',
+    'EffectiveCost',
+    'ListCost',
+    'ContractedCost',
+  ].map(col) as [number, number, number, number];
+  const [bpStart, bpEnd, cpStart, cpEnd, resource] = [
+    'BillingPeriodStart',
+    'BillingPeriodEnd',
+    'ChargePeriodStart',
+    'ChargePeriodEnd',
+    'ResourceId',
+  ].map(col) as [number, number, number, number, number];
   const out = createWriteStream(target, { highWaterMark: 1024 * 1024 });
   out.write(header!.map((h) => `"${h}"`).join(',') + '\n');
   let chunk = '';
@@ -62,7 +76,12 @@ export async function generateFocusCsv(target: string, opts: GenerateOptions): P
     cells[cpEnd] = `${period}-${pad(day)} ${pad(hour + 1)}:00:00`;
     if (cells[resource] !== 'NULL') cells[resource] = `${cells[resource]}-${i % 5000}`;
     // Numbers unquoted, text quoted, NULL bare: as in the sample.
-    chunk += cells.map((v, c) => (c === billed || c === effective || c === list || c === contracted ? v : quote(v))).join(',') + '\n';
+    chunk +=
+      cells
+        .map((v, c) =>
+          c === billed || c === effective || c === list || c === contracted ? v : quote(v),
+        )
+        .join(',') + '\n';
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await once(out, 'drain');
       chunk = '';

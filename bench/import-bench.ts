@@ -27,22 +27,35 @@ export interface ImportBenchResult {
 
 /** Plain COPY of the CSV into an unindexed table typed like the file (created in the same transaction as the load, like the importer's stages). */
 async function baselineCopy(url: string, file: string): Promise<number> {
-  const header = readFileSync(path.join(root, 'sample-data', 'focus-1.0-sample-aws-500.csv'), 'utf8')
+  const header = readFileSync(
+    path.join(root, 'sample-data', 'focus-1.0-sample-aws-500.csv'),
+    'utf8',
+  )
     .split('\n')[0]!
     .split(',')
     .map((h) => h.replace(/"/g, ''));
   const type = (n: string) =>
-    /Cost$|Price$|Quantity$/.test(n) ? 'numeric' : /Period(Start|End)$/.test(n) ? 'timestamptz' : n === 'Tags' ? 'jsonb' : 'text';
+    /Cost$|Price$|Quantity$/.test(n)
+      ? 'numeric'
+      : /Period(Start|End)$/.test(n)
+        ? 'timestamptz'
+        : n === 'Tags'
+          ? 'jsonb'
+          : 'text';
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(`SET TimeZone = 'UTC'`);
     const started = process.hrtime.bigint();
     await client.query('BEGIN');
-    await client.query(`CREATE TABLE bench_baseline (${header.map((h) => `"${h}" ${type(h)}`).join(', ')})`);
+    await client.query(
+      `CREATE TABLE bench_baseline (${header.map((h) => `"${h}" ${type(h)}`).join(', ')})`,
+    );
     await pipeline(
       createReadStream(file, { highWaterMark: 1024 * 1024 }),
-      client.query(copyFrom(`COPY bench_baseline FROM STDIN (FORMAT csv, HEADER true, NULL 'NULL')`)),
+      client.query(
+        copyFrom(`COPY bench_baseline FROM STDIN (FORMAT csv, HEADER true, NULL 'NULL')`),
+      ),
     );
     await client.query('COMMIT');
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -54,7 +67,10 @@ async function baselineCopy(url: string, file: string): Promise<number> {
 }
 
 /** Runs the real CLI; samples /proc VmHWM (the kernel's peak-RSS counter) until it exits. */
-async function cliImport(url: string, file: string): Promise<{ seconds: number; peakRssMB: number }> {
+async function cliImport(
+  url: string,
+  file: string,
+): Promise<{ seconds: number; peakRssMB: number }> {
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [CLI, 'import-file', file, '--source', 'bench', '--json'], {
     env: { ...process.env, DATABASE_URL: url },
@@ -76,11 +92,16 @@ async function cliImport(url: string, file: string): Promise<{ seconds: number; 
   clearInterval(timer);
   if (code !== 0) throw new Error(`finops import-file exited ${code}`);
   const summary = JSON.parse(out) as { periods: { rows: number }[] };
-  if (summary.periods.reduce((n, p) => n + p.rows, 0) === 0) throw new Error('import loaded no rows');
+  if (summary.periods.reduce((n, p) => n + p.rows, 0) === 0)
+    throw new Error('import loaded no rows');
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssMB: peakKB / 1024 };
 }
 
-export async function importBench(url: string, rows: number, outDir: string): Promise<ImportBenchResult> {
+export async function importBench(
+  url: string,
+  rows: number,
+  outDir: string,
+): Promise<ImportBenchResult> {
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `focus-${rows}.csv`);
   if (!existsSync(file)) {

@@ -38,7 +38,9 @@ async function main(): Promise<number> {
     const result = await importBench(url, rows, path.join(root, 'bench', 'out'));
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     const ok = result.ratio <= 2.0 && result.peakRssMB < 300;
-    process.stdout.write(`${ok ? 'PASS' : 'FAIL'}: ratio ${result.ratio} (target <= 2.0), peak RSS ${result.peakRssMB} MB (target < 300)\n`);
+    process.stdout.write(
+      `${ok ? 'PASS' : 'FAIL'}: ratio ${result.ratio} (target <= 2.0), peak RSS ${result.peakRssMB} MB (target < 300)\n`,
+    );
     return ok ? 0 : 1;
   } finally {
     await embedded?.release();

@@ -24,7 +24,9 @@ export class CreateImportRun1795365900001 implements MigrationInterface {
         warnings jsonb NOT NULL DEFAULT '{}',
         error text
       )`);
-    await q.query(`CREATE INDEX import_run_source_started ON import_run (source_id, started_at DESC)`);
+    await q.query(
+      `CREATE INDEX import_run_source_started ON import_run (source_id, started_at DESC)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

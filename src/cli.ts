@@ -5,7 +5,14 @@ import { NestFactory } from '@nestjs/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
-import { basisSchema, CostBasis, GROUP_BY_DIMENSIONS, GroupBy, groupBySchema, periodSchema } from './billing/cost-query.js';
+import {
+  basisSchema,
+  CostBasis,
+  GROUP_BY_DIMENSIONS,
+  GroupBy,
+  groupBySchema,
+  periodSchema,
+} from './billing/cost-query.js';
 import { CostsService } from './billing/costs.service.js';
 import { formatCosts, formatImport } from './cli/format.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
@@ -19,7 +26,7 @@ import { createLogger, PinoNestLogger } from './logging/logger.js';
 async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
   const config = loadConfig();
   // The CLI reports outcomes itself; logs stay quiet unless LOG_LEVEL asks for them.
-  const logger = createLogger(process.env['LOG_LEVEL'] ? config.logLevel : 'error');
+  const logger = createLogger(config.logLevel ?? 'error');
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, logger), {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
@@ -35,14 +42,23 @@ const intArg = (name: string) => (value: string) => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number`);
   return Number(value);
 };
-const zodArg = <T>(schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: { issues: { message: string }[] } } }) =>
+const zodArg =
+  <T>(schema: {
+    safeParse(v: unknown): {
+      success: boolean;
+      data?: T;
+      error?: { issues: { message: string }[] };
+    };
+  }) =>
   (value: string): T => {
     const r = schema.safeParse(value);
     if (!r.success) throw new InvalidArgumentError(r.error!.issues[0]!.message);
     return r.data as T;
   };
 
-function progressPrinter(file: string): ((p: { rows: number; fraction: number }) => void) | undefined {
+function progressPrinter(
+  file: string,
+): ((p: { rows: number; fraction: number }) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
   const started = Date.now();
   let shown = 0;
@@ -50,7 +66,9 @@ function progressPrinter(file: string): ((p: { rows: number; fraction: number })
     if (fraction < 1 && Date.now() - shown < 250) return;
     shown = Date.now();
     const rate = Math.round(rows / Math.max((Date.now() - started) / 1000, 0.001));
-    process.stderr.write(`\r${file}: ${(fraction * 100).toFixed(0).padStart(3)}%  ${rows.toLocaleString('en-US')} rows  ${rate.toLocaleString('en-US')} rows/s\x1b[K`);
+    process.stderr.write(
+      `\r${file}: ${(fraction * 100).toFixed(0).padStart(3)}%  ${rows.toLocaleString('en-US')} rows  ${rate.toLocaleString('en-US')} rows/s\x1b[K`,
+    );
     if (fraction >= 1) process.stderr.write('\r\x1b[K');
   };
 }
@@ -66,16 +84,27 @@ export function buildProgram(): Command {
     .action(async () => {
       await withApp(async (app) => {
         const applied = await migrate(app.get(DataSource));
-        process.stdout.write(applied.length ? `database is up to date (applied during start-up)\n` : 'database is up to date\n');
+        process.stdout.write(
+          applied.length
+            ? `database is up to date (applied during start-up)\n`
+            : 'database is up to date\n',
+        );
       });
     });
 
   program
     .command('import-file')
-    .description('import a FOCUS file (.csv, .csv.gz or .parquet; FOCUS 1.0-1.4), replacing each billing period it contains')
+    .description(
+      'import a FOCUS file (.csv, .csv.gz or .parquet; FOCUS 1.0-1.4), replacing each billing period it contains',
+    )
     .argument('<path>', 'file to import')
     .option('--source <name>', 'source the data belongs to', 'focus-file')
-    .option('--max-rejects <n>', 'skip up to N invalid rows instead of failing', intArg('--max-rejects'), 0)
+    .option(
+      '--max-rejects <n>',
+      'skip up to N invalid rows instead of failing',
+      intArg('--max-rejects'),
+      0,
+    )
     .option('--json', 'print a machine-readable summary')
     .action(async (file: string, opts: { source: string; maxRejects: number; json?: boolean }) => {
       const summary = await withApp((app) =>
@@ -89,7 +118,9 @@ export function buildProgram(): Command {
       );
       if (opts.json) {
         const { source, periods, rejected } = summary;
-        process.stdout.write(`${JSON.stringify({ source, file: summary.file, focusVersion: summary.focusVersion, runId: summary.runId, periods, rejected, warnings: summary.warnings })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ source, file: summary.file, focusVersion: summary.focusVersion, runId: summary.runId, periods, rejected, warnings: summary.warnings })}\n`,
+        );
       } else {
         process.stdout.write(`${formatImport(summary)}\n`);
       }
@@ -98,21 +129,37 @@ export function buildProgram(): Command {
   program
     .command('costs')
     .description('total cost of a billing period, optionally grouped')
-    .option('--period <YYYY-MM>', 'billing period (default: the latest with data)', zodArg<string>(periodSchema))
-    .addOption(
-      new Option('--group-by <dimension>', `${GROUP_BY_DIMENSIONS.join(' | ')} | tag:KEY`).argParser(zodArg<GroupBy>(groupBySchema)),
+    .option(
+      '--period <YYYY-MM>',
+      'billing period (default: the latest with data)',
+      zodArg<string>(periodSchema),
     )
-    .addOption(new Option('--basis <basis>', 'effective (amortized) or billed (invoice)').choices(basisSchema.options).default('effective'))
+    .addOption(
+      new Option(
+        '--group-by <dimension>',
+        `${GROUP_BY_DIMENSIONS.join(' | ')} | tag:KEY`,
+      ).argParser(zodArg<GroupBy>(groupBySchema)),
+    )
+    .addOption(
+      new Option('--basis <basis>', 'effective (amortized) or billed (invoice)')
+        .choices(basisSchema.options)
+        .default('effective'),
+    )
     .option('--json', 'print JSON')
-    .action(async (opts: { period?: string; groupBy?: GroupBy; basis: CostBasis; json?: boolean }) => {
-      const report = await withApp(async (app) => {
-        const costs = app.get(CostsService);
-        const period = opts.period ?? (await costs.latestPeriod());
-        if (!period) throw new Error('no cost data has been imported yet (try: finops import-file <path>)');
-        return costs.report(period, opts.groupBy ?? null, opts.basis);
-      });
-      process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : `${formatCosts(report)}\n`);
-    });
+    .action(
+      async (opts: { period?: string; groupBy?: GroupBy; basis: CostBasis; json?: boolean }) => {
+        const report = await withApp(async (app) => {
+          const costs = app.get(CostsService);
+          const period = opts.period ?? (await costs.latestPeriod());
+          if (!period)
+            throw new Error('no cost data has been imported yet (try: finops import-file <path>)');
+          return costs.report(period, opts.groupBy ?? null, opts.basis);
+        });
+        process.stdout.write(
+          opts.json ? `${JSON.stringify(report)}\n` : `${formatCosts(report)}\n`,
+        );
+      },
+    );
 
   program
     .command('imports')
@@ -126,7 +173,9 @@ export function buildProgram(): Command {
         return;
       }
       for (const r of runs) {
-        process.stdout.write(`${r.id}\t${r.startedAt}\t${r.source}\t${r.status}\t${r.rowsLoaded} rows\t${r.fileName ?? ''}${r.error ? `\t${r.error.split('\n')[0]}` : ''}\n`);
+        process.stdout.write(
+          `${r.id}\t${r.startedAt}\t${r.source}\t${r.status}\t${r.rowsLoaded} rows\t${r.fileName ?? ''}${r.error ? `\t${r.error.split('\n')[0]}` : ''}\n`,
+        );
       }
     });
   return program;

@@ -16,7 +16,9 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
   app.enableShutdownHooks();
   const openApi = new DocumentBuilder()
     .setTitle('finops-chargeback')
-    .setDescription('Cloud and GPU cost data normalized to FOCUS. Money is returned as exact decimal strings.')
+    .setDescription(
+      'Cloud and GPU cost data normalized to FOCUS. Money is returned as exact decimal strings.',
+    )
     .setVersion('0.1.0')
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {

@@ -5,17 +5,20 @@ import { createLogger } from './logging/logger.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel ?? 'info');
   const app = await createHttpApp(config, logger);
   await app.init();
   await app.get(SampleDataLoader).loadIfFirstStart();
   await app.listen(config.port);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
-  logger.info({ event: 'service.listening', url, docs: `${url}/api/docs` }, `finops-chargeback listening on ${url}`);
+  logger.info(
+    { event: 'service.listening', url, docs: `${url}/api/docs` },
+    `finops-chargeback listening on ${url}`,
+  );
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof ConfigError ? err.message : (err as Error).stack ?? String(err);
+  const message = err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err));
   process.stderr.write(`finops-chargeback: cannot start: ${message}\n`);
   process.exit(1);
 });

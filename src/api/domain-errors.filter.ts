@@ -15,13 +15,17 @@ export class DomainErrorsFilter implements ExceptionFilter {
       res.status(422).json({
         error: 'import_invalid',
         message: error.summary,
-        problems: error.problems.slice(0, 20).map((p) => ({ ...p, text: `${error.file}:${p.line}: ${p.column}: ${p.reason}` })),
+        problems: error.problems
+          .slice(0, 20)
+          .map((p) => ({ ...p, text: `${error.file}:${p.line}: ${p.column}: ${p.reason}` })),
       });
     } else if (error instanceof ImportBusyError) {
       res.status(409).json({ error: 'import_busy', message: error.message });
     } else if (error instanceof HttpException) {
       const body = error.getResponse();
-      res.status(error.getStatus()).json(typeof body === 'string' ? { error: body, message: body } : body);
+      res
+        .status(error.getStatus())
+        .json(typeof body === 'string' ? { error: body, message: body } : body);
     } else {
       this.log.error({ event: 'http.unhandled', err: error }, 'unhandled error');
       res.status(500).json({ error: 'internal', message: 'internal error; see the service log' });

@@ -7,7 +7,11 @@ export function validate<T extends z.ZodType>(schema: T, input: unknown): z.infe
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.join('.') || '(body)';
-    throw new BadRequestException({ error: 'invalid_request', field, message: `${field}: ${issue.message}` });
+    throw new BadRequestException({
+      error: 'invalid_request',
+      field,
+      message: `${field}: ${issue.message}`,
+    });
   }
   return parsed.data;
 }

@@ -2,7 +2,13 @@ import { Controller, Get, NotFoundException, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { validate } from '../api/validate.js';
-import { basisSchema, CostReport, GROUP_BY_DIMENSIONS, groupBySchema, periodSchema } from './cost-query.js';
+import {
+  basisSchema,
+  CostReport,
+  GROUP_BY_DIMENSIONS,
+  groupBySchema,
+  periodSchema,
+} from './cost-query.js';
 import { CostsService } from './costs.service.js';
 
 const costsQuery = z
@@ -19,14 +25,28 @@ export class CostsController {
   constructor(private readonly costs: CostsService) {}
 
   @Get()
-  @ApiQuery({ name: 'period', required: false, description: 'YYYY-MM; defaults to the latest period with data' })
-  @ApiQuery({ name: 'groupBy', required: false, description: `${GROUP_BY_DIMENSIONS.join(' | ')} | tag:KEY` })
+  @ApiQuery({
+    name: 'period',
+    required: false,
+    description: 'YYYY-MM; defaults to the latest period with data',
+  })
+  @ApiQuery({
+    name: 'groupBy',
+    required: false,
+    description: `${GROUP_BY_DIMENSIONS.join(' | ')} | tag:KEY`,
+  })
   @ApiQuery({ name: 'basis', required: false, enum: ['effective', 'billed'] })
-  @ApiOkResponse({ description: 'Totals per billing currency and per group; money as exact decimal strings' })
+  @ApiOkResponse({
+    description: 'Totals per billing currency and per group; money as exact decimal strings',
+  })
   async get(@Query() query: unknown): Promise<CostReport> {
     const q = validate(costsQuery, query);
     const period = q.period ?? (await this.costs.latestPeriod());
-    if (!period) throw new NotFoundException({ error: 'no_data', message: 'no cost data has been imported yet' });
+    if (!period)
+      throw new NotFoundException({
+        error: 'no_data',
+        message: 'no cost data has been imported yet',
+      });
     return this.costs.report(period, q.groupBy ?? null, q.basis);
   }
 }

@@ -53,7 +53,12 @@ export class CostsService {
       .sort((a, b) => a.currency.localeCompare(b.currency));
     const groups = rows
       .filter((r) => !r.total)
-      .map(({ key: k, currency, cost: amount, rows: n }) => ({ key: k, currency, cost: amount, rows: n }));
+      .map(({ key: k, currency, cost: amount, rows: n }) => ({
+        key: k,
+        currency,
+        cost: amount,
+        rows: n,
+      }));
     return { period, basis, groupBy, totals, groups: groupBy ? groups : [] };
   }
 }

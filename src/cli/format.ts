@@ -6,14 +6,18 @@ export function table(header: string[], rows: string[][], rightAligned: number[]
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) =>
     r
-      .map((cell, i) => (rightAligned.includes(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .map((cell, i) =>
+        rightAligned.includes(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!),
+      )
       .join('  ')
       .trimEnd();
   return [fmt(header), ...rows.map(fmt)].join('\n');
 }
 
 export function formatImport(s: ImportSummary): string {
-  const lines = [`${s.file}: FOCUS ${s.focusVersion} ${s.format}, source "${s.source}", run ${s.runId}`];
+  const lines = [
+    `${s.file}: FOCUS ${s.focusVersion} ${s.format}, source "${s.source}", run ${s.runId}`,
+  ];
   if (s.periods.length === 0) {
     lines.push('(no data rows: nothing changed)');
   } else {
@@ -26,7 +30,10 @@ export function formatImport(s: ImportSummary): string {
     );
   }
   if (s.rejected.length > 0) {
-    lines.push(`skipped ${s.rejected.length} invalid row(s):`, ...s.rejected.map((r) => `  ${r.text}`));
+    lines.push(
+      `skipped ${s.rejected.length} invalid row(s):`,
+      ...s.rejected.map((r) => `  ${r.text}`),
+    );
   }
   for (const [warning, count] of Object.entries(s.warnings)) {
     lines.push(`kept ${count} odd value(s) in extensions: ${warning}`);

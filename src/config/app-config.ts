@@ -40,7 +40,7 @@ const envSchema = z.object({
     .positive()
     .default(1024 ** 3),
   FINOPS_SAMPLE_DATA: z.enum(['auto', 'off']).default('auto'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
 export interface AppConfig {
@@ -51,7 +51,8 @@ export interface AppConfig {
   configDir: string;
   uploadMaxBytes: number;
   sampleData: 'auto' | 'off';
-  logLevel: string;
+  /** LOG_LEVEL, or undefined when not set (the service then logs at info, the CLI at error). */
+  logLevel: string | undefined;
   sources: SourceConfig[];
 }
 
@@ -81,7 +82,9 @@ export function loadSources(configDir: string): SourceConfig[] {
 /** Parses the environment and config files once, at start-up. Throws ConfigError on the first bad key. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // An empty variable means "not set", as in most shells' `VAR= command`.
-  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const set = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const parsed = envSchema.safeParse(set);
   if (!parsed.success) {
     const { key, reason } = firstIssue(parsed.error);

@@ -33,7 +33,9 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
     const done = await dataSource.runMigrations({ transaction: 'each' });
     return done.map((m) => m.name);
   } finally {
-    await runner.query(`SELECT pg_advisory_unlock(hashtext('finops.migrations'))`).catch(() => undefined);
+    await runner
+      .query(`SELECT pg_advisory_unlock(hashtext('finops.migrations'))`)
+      .catch(() => undefined);
     await runner.release();
   }
 }

@@ -87,7 +87,11 @@ function runningServer(pgDir: string): { pid: number; port: number } | undefined
   return pid > 0 && port > 0 && alive(pid) ? { pid, port } : undefined;
 }
 
-async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  ms: number,
+  probe: () => Promise<T | undefined>,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await probe();
@@ -97,7 +101,12 @@ async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | und
   }
 }
 
-async function initialise(dataDir: string, pgDir: string, bin: Binaries, user?: { uid: number; gid: number }) {
+async function initialise(
+  dataDir: string,
+  pgDir: string,
+  bin: Binaries,
+  user?: { uid: number; gid: number },
+) {
   const password = randomBytes(18).toString('base64url');
   const pwFile = path.join(dataDir, 'pg-password');
   writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
@@ -109,7 +118,14 @@ async function initialise(dataDir: string, pgDir: string, bin: Binaries, user?: 
   await new Promise<void>((resolve, reject) => {
     const child = spawn(
       bin.initdb,
-      [`--pgdata=${pgDir}`, `--username=${USER}`, `--pwfile=${pwFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'],
+      [
+        `--pgdata=${pgDir}`,
+        `--username=${USER}`,
+        `--pwfile=${pwFile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--locale=C',
+      ],
       { ...user, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
@@ -134,7 +150,10 @@ async function canConnect(url: string): Promise<boolean> {
 }
 
 /** Starts (or attaches to) the embedded server for `dataDir` and ensures the database exists. */
-export async function acquireEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedPostgres> {
+export async function acquireEmbeddedPostgres(
+  dataDir: string,
+  log: Logger,
+): Promise<EmbeddedPostgres> {
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
   const pgDir = path.join(dataDir, 'pg');
   const bin = await binaries();
@@ -149,14 +168,32 @@ export async function acquireEmbeddedPostgres(dataDir: string, log: Logger): Pro
 
   let server = runningServer(pgDir);
   if (server) {
-    log.info({ event: 'embedded_pg.attach', port: server.port }, 'using running embedded PostgreSQL');
+    log.info(
+      { event: 'embedded_pg.attach', port: server.port },
+      'using running embedded PostgreSQL',
+    );
   } else {
     const port = await freePort();
     const logFd = openSync(path.join(dataDir, 'postgres.log'), 'a');
     // Own process group: Ctrl-C reaches only us, and we stop the server after Nest has shut down.
     const child = spawn(
       bin.postgres,
-      ['-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'wal_level=minimal', '-c', 'max_wal_senders=0', '-c', 'fsync=on'],
+      [
+        '-D',
+        pgDir,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'wal_level=minimal',
+        '-c',
+        'max_wal_senders=0',
+        '-c',
+        'fsync=on',
+      ],
       { ...user, detached: true, stdio: ['ignore', logFd, logFd] },
     );
     child.unref();
@@ -164,7 +201,9 @@ export async function acquireEmbeddedPostgres(dataDir: string, log: Logger): Pro
     child.on('exit', (code) => (exited = code ?? -1));
     server = await waitFor('embedded PostgreSQL to start', 30_000, async () => {
       if (exited !== null) {
-        throw new Error(`embedded PostgreSQL exited (${exited}); see ${path.join(dataDir, 'postgres.log')}`);
+        throw new Error(
+          `embedded PostgreSQL exited (${exited}); see ${path.join(dataDir, 'postgres.log')}`,
+        );
       }
       return (await canConnect(urlFor(port, 'postgres'))) ? { pid: child.pid!, port } : undefined;
     });
@@ -198,11 +237,16 @@ export async function acquireEmbeddedPostgres(dataDir: string, log: Logger): Pro
         await probe.end().catch(() => undefined);
       }
       if (others > 0) {
-        log.info({ event: 'embedded_pg.keep', connections: others }, 'embedded PostgreSQL left running for other clients');
+        log.info(
+          { event: 'embedded_pg.keep', connections: others },
+          'embedded PostgreSQL left running for other clients',
+        );
         return;
       }
       process.kill(pid, 'SIGINT'); // fast shutdown: roll back open transactions, then exit
-      await waitFor('embedded PostgreSQL to stop', 30_000, async () => (alive(pid) ? undefined : true));
+      await waitFor('embedded PostgreSQL to stop', 30_000, async () =>
+        alive(pid) ? undefined : true,
+      );
       log.info({ event: 'embedded_pg.stop' }, 'embedded PostgreSQL stopped');
     },
   };

@@ -14,9 +14,14 @@ export class HealthController {
     const started = Date.now();
     try {
       await this.dataSource.query('SELECT 1');
-      res.status(200).json({ status: 'ok', database: { status: 'up', latencyMs: Date.now() - started } });
+      res
+        .status(200)
+        .json({ status: 'ok', database: { status: 'up', latencyMs: Date.now() - started } });
     } catch (err) {
-      res.status(503).json({ status: 'unavailable', database: { status: 'down', reason: (err as Error).message } });
+      res.status(503).json({
+        status: 'unavailable',
+        database: { status: 'down', reason: (err as Error).message },
+      });
     }
   }
 }

@@ -136,7 +136,10 @@ export class CostSliceLoader {
   }
 
   private async openStage(period: string): Promise<void> {
-    this.stages.set(period, await PeriodStage.open(this.dataSource, this.runId, this.sourceId, period));
+    this.stages.set(
+      period,
+      await PeriodStage.open(this.dataSource, this.runId, this.sourceId, period),
+    );
   }
 
   /** Ends every COPY and returns the exact totals of each staged period. */
@@ -165,7 +168,9 @@ export class CostSliceLoader {
              PARTITION BY LIST (source_id)`,
         );
         await q.query(`DROP TABLE IF EXISTS ${slice}`);
-        await q.query(`ALTER TABLE ${month} ATTACH PARTITION ${stage.table} FOR VALUES IN (${this.sourceId})`);
+        await q.query(
+          `ALTER TABLE ${month} ATTACH PARTITION ${stage.table} FOR VALUES IN (${this.sourceId})`,
+        );
         await q.query(`ALTER TABLE ${stage.table} RENAME TO ${slice}`);
       }
       await alsoInTransaction(q);

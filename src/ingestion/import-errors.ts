@@ -16,9 +16,7 @@ export class ImportValidationError extends Error {
     readonly problems: readonly ImportProblem[],
     readonly summary: string,
   ) {
-    super(
-      [summary, ...problems.slice(0, 20).map((p) => `  ${formatProblem(file, p)}`)].join('\n'),
-    );
+    super([summary, ...problems.slice(0, 20).map((p) => `  ${formatProblem(file, p)}`)].join('\n'));
     this.name = 'ImportValidationError';
   }
 }

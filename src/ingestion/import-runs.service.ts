@@ -78,10 +78,14 @@ export class ImportRunsService {
         await this.update(id, {
           status: 'failed',
           finishedAt: new Date(),
-          error: 'interrupted: the importing process stopped before it finished; previous data kept',
+          error:
+            'interrupted: the importing process stopped before it finished; previous data kept',
         });
         await q.query(`SELECT pg_advisory_unlock($1, $2::int)`, [LOCK_RUN, id]);
-        this.log.warn({ event: 'import.reaped', runId: id }, 'interrupted import run marked failed');
+        this.log.warn(
+          { event: 'import.reaped', runId: id },
+          'interrupted import run marked failed',
+        );
         reaped++;
       } finally {
         await q.release();

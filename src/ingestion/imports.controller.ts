@@ -8,15 +8,22 @@ import { FocusFileImportService, ImportSummary } from './focus-file/focus-file-i
 import { ImportRunsService, ImportRunView } from './import-runs.service.js';
 import { receiveUpload } from './upload-receiver.js';
 
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  source: z.string().optional(),
-}).strict();
+const listQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    source: z.string().optional(),
+  })
+  .strict();
 
-const uploadFields = z.object({
-  source: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, ".", "_" or "-"').default('focus-file'),
-  maxRejects: z.coerce.number().int().min(0).default(0),
-}).strict();
+const uploadFields = z
+  .object({
+    source: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, ".", "_" or "-"')
+      .default('focus-file'),
+    maxRejects: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
 
 @ApiTags('imports')
 @Controller('api/imports')

@@ -28,9 +28,17 @@ export class SampleDataLoader {
   async loadIfFirstStart(): Promise<boolean> {
     if (this.config.sampleData === 'off' || this.config.sources.length > 0) return false;
     if ((await this.sources.list()).length > 0) return false;
-    const summary = await this.importer.importFile({ path: SAMPLE_FOCUS_FILE, source: SAMPLE_SOURCE, trigger: 'sample' });
+    const summary = await this.importer.importFile({
+      path: SAMPLE_FOCUS_FILE,
+      source: SAMPLE_SOURCE,
+      trigger: 'sample',
+    });
     this.log.info(
-      { event: 'sample_data.loaded', source: SAMPLE_SOURCE, periods: summary.periods.map((p) => p.period) },
+      {
+        event: 'sample_data.loaded',
+        source: SAMPLE_SOURCE,
+        periods: summary.periods.map((p) => p.period),
+      },
       'no source configured: loaded the bundled FOCUS sample; configure config/sources.yaml to use real data',
     );
     return true;

@@ -6,14 +6,17 @@ import { pino, Logger } from 'pino';
  * output on stdout stays machine-readable.
  */
 export function createLogger(level: string, pretty = process.stderr.isTTY): Logger {
-  return pino({
-    level,
-    base: undefined,
-    redact: { paths: ['password', '*.password', 'databaseUrl', '*.databaseUrl'], remove: true },
-    transport: pretty
-      ? { target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss' } }
-      : undefined,
-  }, pretty ? undefined : pino.destination(2));
+  return pino(
+    {
+      level,
+      base: undefined,
+      redact: { paths: ['password', '*.password', 'databaseUrl', '*.databaseUrl'], remove: true },
+      transport: pretty
+        ? { target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss' } }
+        : undefined,
+    },
+    pretty ? undefined : pino.destination(2),
+  );
 }
 
 /** Adapts pino to Nest's LoggerService so framework messages share the same stream. */

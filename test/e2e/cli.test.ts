@@ -6,7 +6,10 @@ import { createTestDatabase } from '../support/test-db.js';
 
 const url = await createTestDatabase();
 const finops = (...args: string[]) =>
-  spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: '' }, encoding: 'utf8' });
+  spawnSync(process.execPath, [CLI, ...args], {
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: '' },
+    encoding: 'utf8',
+  });
 
 describe('finops CLI', () => {
   it('has --help on every command', () => {
@@ -28,33 +31,61 @@ describe('finops CLI', () => {
     assert.equal(r.status, 0, r.stderr);
     const summary = JSON.parse(r.stdout) as Record<string, unknown>;
     assert.equal(summary['source'], 'aws-cur');
-    assert.deepEqual(summary['periods'], [{ period: '2024-09', rows: 500, billedCost: '5.98839374320', effectiveCost: '2.00000000000' }]);
+    assert.deepEqual(summary['periods'], [
+      { period: '2024-09', rows: 500, billedCost: '5.98839374320', effectiveCost: '2.00000000000' },
+    ]);
     assert.deepEqual(summary['rejected'], []);
   });
 
   it('import-file prints one line per billing period', () => {
-    const r = finops('import-file', fixture('messy-focus-1.2-two-periods.csv'), '--source', 'messy');
+    const r = finops(
+      'import-file',
+      fixture('messy-focus-1.2-two-periods.csv'),
+      '--source',
+      'messy',
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^2024-09\s+3\s+34\.0026001\s+31\.3300001$/m);
     assert.match(r.stdout, /^2024-10\s+2\s+-4\.808\s+-4\.85$/m);
   });
 
   it('costs prints totals that match the source file, grouped and as JSON', () => {
-    const text = finops('costs', '--period', '2024-09', '--group-by', 'sub-account', '--basis', 'billed');
+    const text = finops(
+      'costs',
+      '--period',
+      '2024-09',
+      '--group-by',
+      'sub-account',
+      '--basis',
+      'billed',
+    );
     assert.equal(text.status, 0, text.stderr);
     // the sample (5.98839374320) plus the messy file's September rows (34.0026001)
     assert.match(text.stdout, /^total USD 39\.99099384320 \(503 rows\)$/m);
     const json = finops('costs', '--period', '2024-09', '--group-by', 'charge-category', '--json');
-    const report = JSON.parse(json.stdout) as { totals: { cost: string }[]; groups: { key: string; cost: string }[] };
+    const report = JSON.parse(json.stdout) as {
+      totals: { cost: string }[];
+      groups: { key: string; cost: string }[];
+    };
     assert.equal(report.totals[0]!.cost, '33.33000010000');
-    assert.deepEqual(report.groups.map((g) => [g.key, g.cost]), [['Usage', '35.10000010000'], ['Tax', '1.23'], ['Credit', '-3.00000000000']]);
+    assert.deepEqual(
+      report.groups.map((g) => [g.key, g.cost]),
+      [
+        ['Usage', '35.10000010000'],
+        ['Tax', '1.23'],
+        ['Credit', '-3.00000000000'],
+      ],
+    );
   });
 
   it('fails with a non-zero exit and a one-line reason, then the problems', () => {
     const bad = finops('import-file', fixture('bad-rows-focus-1.0.csv'), '--source', 'aws-cur');
     assert.equal(bad.status, 1);
     const lines = bad.stderr.trim().split('\n');
-    assert.match(lines[0]!, /^finops: error: .*bad-rows-focus-1\.0\.csv: 2 invalid row\(s\); nothing was imported$/);
+    assert.match(
+      lines[0]!,
+      /^finops: error: .*bad-rows-focus-1\.0\.csv: 2 invalid row\(s\); nothing was imported$/,
+    );
     assert.match(lines[1]!, /bad-rows-focus-1\.0\.csv:3: BilledCost: "12,50" is not a number$/);
 
     const missing = finops('import-file', '/nonexistent/file.csv');

@@ -36,16 +36,24 @@ describe('HTTP API', () => {
     const body = (await res.json()) as { source: string; file: string; periods: unknown[] };
     assert.equal(body.source, 'uploads');
     assert.equal(body.file, 'focus-1.0-sample-aws-500.csv');
-    assert.deepEqual(body.periods, [{ period: '2024-09', rows: 500, billedCost: '5.98839374320', effectiveCost: '2.00000000000' }]);
+    assert.deepEqual(body.periods, [
+      { period: '2024-09', rows: 500, billedCost: '5.98839374320', effectiveCost: '2.00000000000' },
+    ]);
   });
 
   it('GET /api/costs returns exact totals and groups', async () => {
     const res = await fetch(`${base}/api/costs?period=2024-09&groupBy=service&basis=billed`);
     assert.equal(res.status, 200);
-    const body = (await res.json()) as { totals: { cost: string }[]; groups: { key: string; cost: string }[] };
+    const body = (await res.json()) as {
+      totals: { cost: string }[];
+      groups: { key: string; cost: string }[];
+    };
     assert.deepEqual(body.totals, [{ currency: 'USD', cost: '5.98839374320', rows: 500 }]);
     assert.ok(body.groups.some((g) => g.key === 'Elastic Load Balancing'));
-    const byTag = (await (await fetch(`${base}/api/costs?groupBy=tag:environment`)).json()) as { period: string; groups: { key: string | null }[] };
+    const byTag = (await (await fetch(`${base}/api/costs?groupBy=tag:environment`)).json()) as {
+      period: string;
+      groups: { key: string | null }[];
+    };
     assert.equal(byTag.period, '2024-09'); // defaults to the latest period with data
     assert.ok(byTag.groups.some((g) => g.key === 'dev'));
   });
@@ -65,8 +73,13 @@ describe('HTTP API', () => {
     const res = await upload(fixture('bad-rows-focus-1.0.csv'), { source: 'uploads' });
     assert.equal(res.status, 422);
     const body = (await res.json()) as { problems: { text: string }[] };
-    assert.equal(body.problems[0]!.text, 'bad-rows-focus-1.0.csv:3: BilledCost: "12,50" is not a number');
-    const costs = (await (await fetch(`${base}/api/costs?period=2024-09&basis=billed`)).json()) as { totals: { cost: string }[] };
+    assert.equal(
+      body.problems[0]!.text,
+      'bad-rows-focus-1.0.csv:3: BilledCost: "12,50" is not a number',
+    );
+    const costs = (await (await fetch(`${base}/api/costs?period=2024-09&basis=billed`)).json()) as {
+      totals: { cost: string }[];
+    };
     assert.equal(costs.totals[0]!.cost, '5.98839374320');
   });
 
@@ -78,7 +91,11 @@ describe('HTTP API', () => {
   });
 
   it('GET /api/imports lists runs with status, counts and errors, newest first', async () => {
-    const runs = (await (await fetch(`${base}/api/imports?source=uploads`)).json()) as { status: string; rowsLoaded: number; error: string | null }[];
+    const runs = (await (await fetch(`${base}/api/imports?source=uploads`)).json()) as {
+      status: string;
+      rowsLoaded: number;
+      error: string | null;
+    }[];
     assert.equal(runs.length, 2);
     assert.equal(runs[0]!.status, 'failed');
     assert.match(runs[0]!.error!, /2 invalid row/);
@@ -90,7 +107,9 @@ describe('HTTP API', () => {
     const ui = await fetch(`${base}/api/docs`);
     assert.equal(ui.status, 200);
     assert.match(await ui.text(), /swagger/i);
-    const doc = (await (await fetch(`${base}/api/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    const doc = (await (await fetch(`${base}/api/docs/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
     for (const p of ['/api/costs', '/api/imports', '/health']) assert.ok(p in doc.paths, p);
   });
 });

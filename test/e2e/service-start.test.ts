@@ -21,13 +21,22 @@ const freePort = () =>
 
 /** The environment of a fresh machine: no DATABASE_URL, no sources configured. */
 function env(port: number): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), FINOPS_DATA_DIR: dataDir, FINOPS_CONFIG_DIR: path.join(dataDir, 'no-config'), LOG_LEVEL: 'info' };
+  const e: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    FINOPS_DATA_DIR: dataDir,
+    FINOPS_CONFIG_DIR: path.join(dataDir, 'no-config'),
+    LOG_LEVEL: 'info',
+  };
   delete e['DATABASE_URL'];
   return e;
 }
 
 async function startService(port: number) {
-  const child = spawn(process.execPath, [MAIN], { env: env(port), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], {
+    env: env(port),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let log = '';
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
@@ -35,9 +44,13 @@ async function startService(port: number) {
   );
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`service did not start:\n${log}`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`service did not start:\n${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return { child, exited, log: () => log };
@@ -47,14 +60,25 @@ describe('npm start on a fresh machine', () => {
   it('starts embedded PostgreSQL, loads the sample data, shares the server with the CLI, and stops cleanly on Ctrl-C', async () => {
     const port = await freePort();
     const service = await startService(port);
-    const costs = (await (await fetch(`http://127.0.0.1:${port}/api/costs?basis=billed`)).json()) as { period: string; totals: { cost: string }[] };
+    const costs = (await (
+      await fetch(`http://127.0.0.1:${port}/api/costs?basis=billed`)
+    ).json()) as { period: string; totals: { cost: string }[] };
     assert.equal(costs.period, '2024-09');
     assert.equal(costs.totals[0]!.cost, '5.98839374320');
-    const runs = (await (await fetch(`http://127.0.0.1:${port}/api/imports`)).json()) as { trigger: string; source: string }[];
-    assert.deepEqual(runs.map((r) => [r.trigger, r.source]), [['sample', 'sample-focus']]);
+    const runs = (await (await fetch(`http://127.0.0.1:${port}/api/imports`)).json()) as {
+      trigger: string;
+      source: string;
+    }[];
+    assert.deepEqual(
+      runs.map((r) => [r.trigger, r.source]),
+      [['sample', 'sample-focus']],
+    );
 
     // The CLI attaches to the service's embedded server and leaves it running.
-    const cli = spawnSync(process.execPath, [CLI, 'costs', '--json'], { env: env(port), encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, [CLI, 'costs', '--json'], {
+      env: env(port),
+      encoding: 'utf8',
+    });
     assert.equal(cli.status, 0, cli.stderr);
     assert.equal((JSON.parse(cli.stdout) as { period: string }).period, '2024-09');
     assert.ok((await fetch(`http://127.0.0.1:${port}/health`)).ok);
@@ -62,11 +86,17 @@ describe('npm start on a fresh machine', () => {
     service.child.kill('SIGINT');
     const { code, signal } = await service.exited;
     assert.ok(code === 0 || signal === 'SIGINT', `exit ${code} ${signal}\n${service.log()}`);
-    assert.equal(existsSync(path.join(dataDir, 'pg', 'postmaster.pid')), false, 'embedded PostgreSQL stopped');
+    assert.equal(
+      existsSync(path.join(dataDir, 'pg', 'postmaster.pid')),
+      false,
+      'embedded PostgreSQL stopped',
+    );
 
     // A second start reuses the data and does not load the sample again.
     const again = await startService(port);
-    const runsAfter = (await (await fetch(`http://127.0.0.1:${port}/api/imports`)).json()) as unknown[];
+    const runsAfter = (await (
+      await fetch(`http://127.0.0.1:${port}/api/imports`)
+    ).json()) as unknown[];
     assert.equal(runsAfter.length, 1);
     again.child.kill('SIGTERM');
     await again.exited;

@@ -25,7 +25,9 @@ async function poll<T>(what: string, probe: () => Promise<T | undefined>, ms = 6
 
 describe('an import killed mid-way', () => {
   it('leaves the previous data intact, and the run is marked failed afterwards', async () => {
-    await app.get(FocusFileImportService).importFile({ path: SAMPLE_CSV, source: 'victim', trigger: 'cli' });
+    await app
+      .get(FocusFileImportService)
+      .importFile({ path: SAMPLE_CSV, source: 'victim', trigger: 'cli' });
     const big = path.join(mkdtempSync(path.join(os.tmpdir(), 'kill-')), 'big.csv');
     await generateFocusCsv(big, { rows: 300_000, periods: ['2024-09'], seed: 7 });
 
@@ -36,7 +38,9 @@ describe('an import killed mid-way', () => {
     const exited = new Promise((resolve) => child.on('exit', resolve));
     // Wait until the COPY into the stage table is well under way, then kill -9.
     await poll('the COPY to start', async () => {
-      const rows = (await db.query(`SELECT tuples_processed::int AS n FROM pg_stat_progress_copy WHERE datname = current_database()`)) as { n: number }[];
+      const rows = (await db.query(
+        `SELECT tuples_processed::int AS n FROM pg_stat_progress_copy WHERE datname = current_database()`,
+      )) as { n: number }[];
       return rows.some((r) => r.n > 20_000) ? true : undefined;
     });
     child.kill('SIGKILL');
@@ -47,15 +51,23 @@ describe('an import killed mid-way', () => {
 
     const runs = app.get(ImportRunsService);
     // The server notices the dead client and releases its locks; then the run can be reaped.
-    await poll('the interrupted run to be reaped', async () => ((await runs.reapInterrupted()) > 0 ? true : undefined), 20_000);
+    await poll(
+      'the interrupted run to be reaped',
+      async () => ((await runs.reapInterrupted()) > 0 ? true : undefined),
+      20_000,
+    );
     const [latest] = await runs.list(1, 'victim');
     assert.equal(latest!.status, 'failed');
     assert.match(latest!.error!, /^interrupted/);
-    const stages = (await db.query(`SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE 'cost\\_stage%'`)) as { n: number }[];
+    const stages = (await db.query(
+      `SELECT count(*)::int AS n FROM pg_tables WHERE tablename LIKE 'cost\\_stage%'`,
+    )) as { n: number }[];
     assert.equal(stages[0]!.n, 0);
 
     // The source is usable again straight away.
-    const again = await app.get(FocusFileImportService).importFile({ path: SAMPLE_CSV, source: 'victim', trigger: 'cli' });
+    const again = await app
+      .get(FocusFileImportService)
+      .importFile({ path: SAMPLE_CSV, source: 'victim', trigger: 'cli' });
     assert.equal(again.periods[0]!.rows, 500);
   });
 });

@@ -6,7 +6,10 @@ import { createTestContext } from '../support/test-app.js';
 const { db } = await createTestContext();
 
 /** information_schema spells some types differently from TypeORM's normalized names. */
-const SPELLING: Record<string, string> = { timestamptz: 'timestamp with time zone', int: 'integer' };
+const SPELLING: Record<string, string> = {
+  timestamptz: 'timestamp with time zone',
+  int: 'integer',
+};
 describe('entities and migrations', () => {
   it('describe the same columns, types and nullability (no drift)', async () => {
     for (const meta of db.entityMetadatas) {

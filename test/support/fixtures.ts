@@ -12,7 +12,11 @@ export const CLI = path.join(root, 'dist', 'src', 'cli.js');
 export const MAIN = path.join(root, 'dist', 'src', 'main.js');
 
 /** Exact per-period sums of a column of a small CSV, computed independently of the importer. */
-export function expectedTotals(file: string, column: string, periodColumn = 'BillingPeriodStart'): Map<string, string> {
+export function expectedTotals(
+  file: string,
+  column: string,
+  periodColumn = 'BillingPeriodStart',
+): Map<string, string> {
   const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
   const sums = new Map<string, Decimal>();

@@ -79,7 +79,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`test runner failed: ${(err as Error).stack ?? String(err)}\n0 passed, 1 failed\n`);
+    process.stderr.write(
+      `test runner failed: ${(err as Error).stack ?? String(err)}\n0 passed, 1 failed\n`,
+    );
     process.exit(1);
   },
 );

@@ -1,25 +1,72 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FOCUS_COLUMNS } from '../../src/billing/focus-columns.js';
-import { detectVersion, HeaderPlan, planHeader } from '../../src/ingestion/focus-file/focus-header.js';
+import {
+  detectVersion,
+  HeaderPlan,
+  planHeader,
+} from '../../src/ingestion/focus-file/focus-header.js';
 
-const REQUIRED = ['BilledCost', 'EffectiveCost', 'BillingCurrency', 'BillingPeriodStart', 'BillingPeriodEnd', 'ChargeCategory', 'ChargePeriodStart', 'ChargePeriodEnd'];
-const target = (plan: HeaderPlan, header: string) => FOCUS_COLUMNS[plan.targets[plan.names.indexOf(header)]!]?.name;
+const REQUIRED = [
+  'BilledCost',
+  'EffectiveCost',
+  'BillingCurrency',
+  'BillingPeriodStart',
+  'BillingPeriodEnd',
+  'ChargeCategory',
+  'ChargePeriodStart',
+  'ChargePeriodEnd',
+];
+const target = (plan: HeaderPlan, header: string) =>
+  FOCUS_COLUMNS[plan.targets[plan.names.indexOf(header)]!]?.name;
 
 describe('FOCUS version detection', () => {
   it('recognises each version from the columns present', () => {
     assert.equal(detectVersion([...REQUIRED, 'ChargeSubcategory', 'UsageQuantity']), '1.0-preview');
-    assert.equal(detectVersion([...REQUIRED, 'ChargeClass', 'ConsumedQuantity', 'ProviderName']), '1.0');
-    assert.equal(detectVersion([...REQUIRED, 'ChargeClass', 'SkuMeter', 'ServiceSubcategory']), '1.1');
-    assert.equal(detectVersion([...REQUIRED, 'ChargeClass', 'SkuMeter', 'InvoiceId', 'PricingCurrency']), '1.2');
-    assert.equal(detectVersion([...REQUIRED, 'InvoiceId', 'ProviderName', 'ServiceProviderName', 'HostProviderName']), '1.3');
-    assert.equal(detectVersion([...REQUIRED, 'InvoiceId', 'ServiceProviderName', 'HostProviderName', 'InvoiceDetailId']), '1.4');
+    assert.equal(
+      detectVersion([...REQUIRED, 'ChargeClass', 'ConsumedQuantity', 'ProviderName']),
+      '1.0',
+    );
+    assert.equal(
+      detectVersion([...REQUIRED, 'ChargeClass', 'SkuMeter', 'ServiceSubcategory']),
+      '1.1',
+    );
+    assert.equal(
+      detectVersion([...REQUIRED, 'ChargeClass', 'SkuMeter', 'InvoiceId', 'PricingCurrency']),
+      '1.2',
+    );
+    assert.equal(
+      detectVersion([
+        ...REQUIRED,
+        'InvoiceId',
+        'ProviderName',
+        'ServiceProviderName',
+        'HostProviderName',
+      ]),
+      '1.3',
+    );
+    assert.equal(
+      detectVersion([
+        ...REQUIRED,
+        'InvoiceId',
+        'ServiceProviderName',
+        'HostProviderName',
+        'InvoiceDetailId',
+      ]),
+      '1.4',
+    );
   });
 });
 
 describe('header planning', () => {
   it('maps columns in any order and case, strips a BOM, sends x_ and unknown columns to extensions', () => {
-    const plan = planHeader(['\uFEFFbilledcost', ' EffectiveCost ', 'Id', 'x_ServiceCode', ...REQUIRED.slice(2).reverse()]);
+    const plan = planHeader([
+      '\uFEFFbilledcost',
+      ' EffectiveCost ',
+      'Id',
+      'x_ServiceCode',
+      ...REQUIRED.slice(2).reverse(),
+    ]);
     assert.ok(!Array.isArray(plan));
     assert.equal(plan.names[0], 'billedcost');
     assert.equal(target(plan, 'billedcost'), 'BilledCost');
@@ -28,7 +75,12 @@ describe('header planning', () => {
     assert.equal(plan.targets[plan.names.indexOf('x_ServiceCode')], -1);
   });
   it('maps pre-1.0 names onto current columns', () => {
-    const plan = planHeader([...REQUIRED.filter((c) => c !== 'EffectiveCost' && c !== 'ChargeCategory'), 'AmortizedCost', 'ChargeType', 'UsageQuantity']);
+    const plan = planHeader([
+      ...REQUIRED.filter((c) => c !== 'EffectiveCost' && c !== 'ChargeCategory'),
+      'AmortizedCost',
+      'ChargeType',
+      'UsageQuantity',
+    ]);
     assert.ok(!Array.isArray(plan));
     assert.equal(target(plan, 'AmortizedCost'), 'EffectiveCost');
     assert.equal(target(plan, 'ChargeType'), 'ChargeCategory');
@@ -37,8 +89,17 @@ describe('header planning', () => {
   it('reports every missing required column and duplicates on line 1', () => {
     const problems = planHeader(['BilledCost', 'BilledCost', 'ChargeCategory']);
     assert.ok(Array.isArray(problems));
-    assert.deepEqual(problems[0], { line: 1, column: 'BilledCost', reason: 'duplicate column (also column 1)' });
-    const missing = problems.filter((p) => p.reason === 'required column is missing').map((p) => p.column);
-    assert.deepEqual(missing.sort(), REQUIRED.filter((c) => c !== 'BilledCost' && c !== 'ChargeCategory').sort());
+    assert.deepEqual(problems[0], {
+      line: 1,
+      column: 'BilledCost',
+      reason: 'duplicate column (also column 1)',
+    });
+    const missing = problems
+      .filter((p) => p.reason === 'required column is missing')
+      .map((p) => p.column);
+    assert.deepEqual(
+      missing.sort(),
+      REQUIRED.filter((c) => c !== 'BilledCost' && c !== 'ChargeCategory').sort(),
+    );
   });
 });

@@ -24,7 +24,10 @@ describe('decimals', () => {
     assert.equal(parseDecimal('-12.5'), '-12.5');
     assert.equal(parseDecimal(' 7 '), '7');
     assert.equal(parseDecimal('.5'), '.5');
-    assert.equal(parseDecimal('123456789012345678901234.123456789012345678'), '123456789012345678901234.123456789012345678');
+    assert.equal(
+      parseDecimal('123456789012345678901234.123456789012345678'),
+      '123456789012345678901234.123456789012345678',
+    );
   });
   it('rejects thousands separators, currency symbols, words and NaN', () => {
     for (const v of ['1,234.5', '$3', 'abc', 'NaN', 'Infinity', '1.2.3', '', '-']) {
@@ -49,7 +52,14 @@ describe('timestamps', () => {
     for (const [raw, iso] of cases) assert.equal(parseTimestamp(raw), iso, raw);
   });
   it('rejects impossible dates and times (the FOCUS spec example has 30:00:00)', () => {
-    for (const v of ['2023-02-01T30:00:00Z', '2023-02-29', '2024-13-01', '2024-09-31', '09/01/2024', 'yesterday']) {
+    for (const v of [
+      '2023-02-01T30:00:00Z',
+      '2023-02-29',
+      '2024-13-01',
+      '2024-09-31',
+      '09/01/2024',
+      'yesterday',
+    ]) {
       assert.equal(parseTimestamp(v), null, v);
     }
   });
@@ -66,7 +76,10 @@ describe('tags', () => {
     );
   });
   it('accepts the GCP array form and legacy Azure bodies without braces', () => {
-    assert.equal(parseTags('[{"key":"env","value":"prod"},{"key":"flag"}]'), '{"env":"prod","flag":true}');
+    assert.equal(
+      parseTags('[{"key":"env","value":"prod"},{"key":"flag"}]'),
+      '{"env":"prod","flag":true}',
+    );
     assert.equal(parseTags('"env": "prod", "app": "x"'), '{"env":"prod","app":"x"}');
   });
   it('treats {} and empty as no tags, and returns undefined for unusable text', () => {

@@ -28,7 +28,8 @@ export async function* readCsvBatches(input: Readable): AsyncGenerator<SourceRow
   const onRow = (cells: string[]) => {
     const start = line;
     line += 1;
-    for (const cell of cells) if (cell.length > 1 && cell.includes('\n')) line += countNewlines(cell);
+    for (const cell of cells)
+      if (cell.length > 1 && cell.includes('\n')) line += countNewlines(cell);
     if (cells.length === 1 && cells[0] === '') return;
     batch.push({ line: start, cells });
   };

@@ -94,16 +94,29 @@ export class FocusFileImportService {
     try {
       const sniffed = await sniffFormat(opts.path);
       if (sniffed === 'empty') {
-        throw new ImportValidationError(file, [{ line: 1, column: '(file)', reason: 'file is empty' }], `${file}: file is empty`);
+        throw new ImportValidationError(
+          file,
+          [{ line: 1, column: '(file)', reason: 'file is empty' }],
+          `${file}: file is empty`,
+        );
       }
       format = sniffed;
       const source = await openRowSource(opts.path, sniffed);
       const first = await source.batches.next();
       const header = first.done ? undefined : first.value.shift();
-      if (!header) throw new ImportValidationError(file, [{ line: 1, column: '(file)', reason: 'no header row' }], `${file}: no header row`);
+      if (!header)
+        throw new ImportValidationError(
+          file,
+          [{ line: 1, column: '(file)', reason: 'no header row' }],
+          `${file}: no header row`,
+        );
       const plan = planHeader(header.cells);
       if (Array.isArray(plan)) {
-        throw new ImportValidationError(file, plan, `${file}: the header is not a usable FOCUS header`);
+        throw new ImportValidationError(
+          file,
+          plan,
+          `${file}: the header is not a usable FOCUS header`,
+        );
       }
       version = plan.version;
       await this.runs.update(runId, { format, focusVersion: version });
@@ -124,9 +137,13 @@ export class FocusFileImportService {
             continue;
           }
           rejectedRows++;
-          if (problems.length < MAX_PROBLEMS) problems.push(...result.problems.slice(0, MAX_PROBLEMS - problems.length));
+          if (problems.length < MAX_PROBLEMS)
+            problems.push(...result.problems.slice(0, MAX_PROBLEMS - problems.length));
           if (rejected.length < MAX_KEPT_REJECTS) {
-            rejected.push({ line, problems: result.problems.map(({ column, reason }) => ({ column, reason })) });
+            rejected.push({
+              line,
+              problems: result.problems.map(({ column, reason }) => ({ column, reason })),
+            });
           }
           // Strict failure is certain; stop once the report is complete.
           if (rejectedRows > maxRejects && problems.length >= MAX_PROBLEMS) break reading;
@@ -162,7 +179,14 @@ export class FocusFileImportService {
         ),
       );
       this.log.info(
-        { event: 'import.succeeded', runId, source: opts.source, rows: rowsLoaded, rejected: rejectedRows, ms: Date.now() - started },
+        {
+          event: 'import.succeeded',
+          runId,
+          source: opts.source,
+          rows: rowsLoaded,
+          rejected: rejectedRows,
+          ms: Date.now() - started,
+        },
         'import succeeded',
       );
       return {
@@ -173,7 +197,10 @@ export class FocusFileImportService {
         focusVersion: version,
         periods,
         rowsRead,
-        rejected: problems.map((p) => ({ ...p, text: `${file}:${p.line}: ${p.column}: ${p.reason}` })),
+        rejected: problems.map((p) => ({
+          ...p,
+          text: `${file}:${p.line}: ${p.column}: ${p.reason}`,
+        })),
         warnings,
       };
     } catch (err) {
@@ -191,7 +218,15 @@ export class FocusFileImportService {
         warnings,
         error: validation ? validation.summary : (err as Error).message,
       });
-      this.log.warn({ event: 'import.failed', runId, source: opts.source, reason: (err as Error).message.split('\n')[0] }, 'import failed');
+      this.log.warn(
+        {
+          event: 'import.failed',
+          runId,
+          source: opts.source,
+          reason: (err as Error).message.split('\n')[0],
+        },
+        'import failed',
+      );
       throw err;
     }
   }

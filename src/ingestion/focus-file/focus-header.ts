@@ -64,7 +64,11 @@ export function planHeader(rawNames: readonly string[]): HeaderPlan | ImportProb
     if (name === '') {
       problems.push({ line: 1, column: `#${i + 1}`, reason: 'empty column name' });
     } else if (seen.has(key)) {
-      problems.push({ line: 1, column: name, reason: `duplicate column (also column ${seen.get(key)! + 1})` });
+      problems.push({
+        line: 1,
+        column: name,
+        reason: `duplicate column (also column ${seen.get(key)! + 1})`,
+      });
     }
     seen.set(key, i);
     const target = key.startsWith('x_') ? undefined : BY_NAME.get(key);

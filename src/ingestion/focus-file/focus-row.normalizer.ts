@@ -24,8 +24,7 @@ export interface NormalizedRow {
 }
 
 export type NormalizeResult =
-  | { ok: true; row: NormalizedRow }
-  | { ok: false; problems: ImportProblem[] };
+  { ok: true; row: NormalizedRow } | { ok: false; problems: ImportProblem[] };
 
 const idx = (name: string): number => FOCUS_COLUMNS.findIndex((c) => c.name === name);
 const BILLING_PERIOD_START = idx('BillingPeriodStart');
@@ -131,7 +130,12 @@ export function normalizeRow(
   }
 
   for (const [i, col] of FOCUS_COLUMNS.entries()) {
-    if (col.required && values[i] === null && plan.present.has(i) && !problemFor(problems, plan, i)) {
+    if (
+      col.required &&
+      values[i] === null &&
+      plan.present.has(i) &&
+      !problemFor(problems, plan, i)
+    ) {
       (problems ??= []).push({ line, column: col.name, reason: 'required value is missing' });
     }
   }

@@ -78,7 +78,10 @@ export async function* readParquetBatches(
       },
     });
     const start = rowStart;
-    yield rows.map((row, i) => ({ line: start + i + 2, cells: row.map((v, c) => toCell(v, colScales[c])) }));
+    yield rows.map((row, i) => ({
+      line: start + i + 2,
+      cells: row.map((v, c) => toCell(v, colScales[c])),
+    }));
     rowStart = rowEnd;
     onProgress(total > 0 ? rowStart / total : 1);
   }
