@@ -1,6 +1,15 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,6 +63,25 @@ async function serverUser(): Promise<{ uid: number; gid: number } | undefined> {
   } catch {
     await run('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
     return ids();
+  }
+}
+
+/**
+ * As root we run the server as `postgres`, which must be able to reach the binaries and the data
+ * directory. A checkout under a private directory (mode 700, e.g. from mktemp -d) blocks that, so
+ * grant traverse-only permission (o+x: no listing) on each ancestor that lacks it, and say so.
+ */
+function ensureTraversable(dir: string, log: Logger): void {
+  for (let p = path.resolve(dir); ; p = path.dirname(p)) {
+    const { mode } = statSync(p);
+    if ((mode & 0o001) === 0) {
+      chmodSync(p, (mode & 0o7777) | 0o001);
+      log.warn(
+        { event: 'embedded_pg.traverse', path: p },
+        'granted o+x so the postgres user can reach the embedded server',
+      );
+    }
+    if (p === path.dirname(p)) return;
   }
 }
 
@@ -158,6 +186,10 @@ export async function acquireEmbeddedPostgres(
   const pgDir = path.join(dataDir, 'pg');
   const bin = await binaries();
   const user = await serverUser();
+  if (user) {
+    ensureTraversable(path.dirname(bin.postgres), log);
+    ensureTraversable(dataDir, log);
+  }
   if (!existsSync(path.join(pgDir, 'PG_VERSION'))) {
     log.info({ event: 'embedded_pg.initdb', dir: pgDir }, 'initialising embedded PostgreSQL');
     await initialise(dataDir, pgDir, bin, user);
