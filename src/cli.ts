@@ -15,6 +15,7 @@ import {
 } from './billing/cost-query.js';
 import { CostsService } from './billing/costs.service.js';
 import { formatCosts, formatImport } from './cli/format.js';
+import { createProgressPrinter } from './cli/progress.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { migrate } from './database/data-source.js';
 import { FocusFileImportService } from './ingestion/focus-file/focus-file-import.service.js';
@@ -56,23 +57,6 @@ const zodArg =
     return r.data as T;
   };
 
-function progressPrinter(
-  file: string,
-): ((p: { rows: number; fraction: number }) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
-  const started = Date.now();
-  let shown = 0;
-  return ({ rows, fraction }) => {
-    if (fraction < 1 && Date.now() - shown < 250) return;
-    shown = Date.now();
-    const rate = Math.round(rows / Math.max((Date.now() - started) / 1000, 0.001));
-    process.stderr.write(
-      `\r${file}: ${(fraction * 100).toFixed(0).padStart(3)}%  ${rows.toLocaleString('en-US')} rows  ${rate.toLocaleString('en-US')} rows/s\x1b[K`,
-    );
-    if (fraction >= 1) process.stderr.write('\r\x1b[K');
-  };
-}
-
 export function buildProgram(): Command {
   const program = new Command('finops')
     .description('finops-chargeback: cloud and GPU cost data, normalized to FOCUS')
@@ -113,7 +97,7 @@ export function buildProgram(): Command {
           source: opts.source,
           maxRejects: opts.maxRejects,
           trigger: 'cli',
-          onProgress: opts.json ? undefined : progressPrinter(file),
+          onProgress: opts.json ? undefined : createProgressPrinter(file, process.stderr),
         }),
       );
       if (opts.json) {

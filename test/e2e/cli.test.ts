@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CLI, fixture, SAMPLE_CSV } from '../support/fixtures.js';
 import { createTestDatabase } from '../support/test-db.js';
@@ -18,6 +19,15 @@ describe('finops CLI', () => {
       assert.equal(r.status, 0, `${cmd.join(' ')}: ${r.stderr}`);
       assert.match(r.stdout, /Usage: finops/);
     }
+  });
+
+  it('runs as `npx finops` from the project', () => {
+    const r = spawnSync('npx', ['--no-install', 'finops', '--help'], {
+      cwd: path.dirname(path.dirname(path.dirname(CLI))),
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /import-file/);
   });
 
   it('db migrate runs alone', () => {
