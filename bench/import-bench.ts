@@ -13,7 +13,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { generateFocusCsv } from './focus-generator.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(root, 'dist', 'src', 'cli.js');
+// The bin users run (its shebang sets the CLI's heap options).
+const CLI = path.join(root, 'bin', 'finops.js');
 
 export interface ImportBenchResult {
   rows: number;
@@ -72,7 +73,7 @@ async function cliImport(
   file: string,
 ): Promise<{ seconds: number; peakRssMB: number }> {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [CLI, 'import-file', file, '--source', 'bench', '--json'], {
+  const child = spawn(CLI, ['import-file', file, '--source', 'bench', '--json'], {
     env: { ...process.env, DATABASE_URL: url },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

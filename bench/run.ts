@@ -2,12 +2,10 @@
  * `npm run bench -- <name> [--rows N]`. Starts its own embedded PostgreSQL (or uses
  * BENCH_DATABASE_URL), runs the benchmark, prints the figures as JSON and checks the targets.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDataSource, migrate } from '../src/database/data-source.js';
-import { acquireEmbeddedPostgres, EmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { scratchPostgres } from '../src/database/scratch-postgres.js';
 import { createLogger } from '../src/logging/logger.js';
 import { importBench } from './import-bench.js';
 
@@ -21,15 +19,11 @@ async function main(): Promise<number> {
     process.stderr.write(`unknown benchmark "${name}"; available: import\n`);
     return 2;
   }
-  let embedded: EmbeddedPostgres | undefined;
-  let dataDir: string | undefined;
-  let url = process.env['BENCH_DATABASE_URL'];
-  if (!url) {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'finops-bench-pg-'));
-    chmodSync(dataDir, 0o755);
-    embedded = await acquireEmbeddedPostgres(dataDir, createLogger('warn', false));
-    url = embedded.url;
-  }
+  const server = await scratchPostgres(
+    process.env['BENCH_DATABASE_URL'],
+    createLogger('warn', false),
+  );
+  const url = server.url;
   try {
     const ds = createDataSource(url, 2);
     await ds.initialize();
@@ -43,8 +37,7 @@ async function main(): Promise<number> {
     );
     return ok ? 0 : 1;
   } finally {
-    await embedded?.release();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

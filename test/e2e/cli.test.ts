@@ -23,7 +23,7 @@ describe('finops CLI', () => {
 
   it('runs as `npx finops` from the project', () => {
     const r = spawnSync('npx', ['--no-install', 'finops', '--help'], {
-      cwd: path.dirname(path.dirname(path.dirname(CLI))),
+      cwd: path.dirname(path.dirname(CLI)),
       encoding: 'utf8',
     });
     assert.equal(r.status, 0, r.stderr);

@@ -8,7 +8,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 
 export const fixture = (name: string) => path.join(root, 'test', 'fixtures', name);
 export const SAMPLE_CSV = path.join(root, 'sample-data', 'focus-1.0-sample-aws-500.csv');
-export const CLI = path.join(root, 'dist', 'src', 'cli.js');
+export const CLI = path.join(root, 'bin', 'finops.js');
 export const MAIN = path.join(root, 'dist', 'src', 'main.js');
 
 /** Exact per-period sums of a column of a small CSV, computed independently of the importer. */

@@ -4,7 +4,7 @@
  * the template into its own database (test/support/test-db.ts), so files never share state.
  * Ends with the plain `N passed, N failed` line CI reads.
  */
-import { mkdtempSync, readdirSync, chmodSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { run } from 'node:test';
@@ -12,7 +12,7 @@ import { spec } from 'node:test/reporters';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createDataSource, migrate } from '../../src/database/data-source.js';
-import { acquireEmbeddedPostgres, EmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { scratchPostgres } from '../../src/database/scratch-postgres.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { TEMPLATE_DB } from './test-db.js';
 
@@ -43,15 +43,8 @@ async function prepareTemplate(serverUrl: string): Promise<void> {
 
 async function main(): Promise<number> {
   const log = createLogger(process.env['LOG_LEVEL'] ?? 'warn', false);
-  let embedded: EmbeddedPostgres | undefined;
-  let dataDir: string | undefined;
-  let serverUrl = process.env['TEST_DATABASE_URL'];
-  if (!serverUrl) {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'finops-test-pg-'));
-    chmodSync(dataDir, 0o755); // the server may run as another user (root cannot run PostgreSQL)
-    embedded = await acquireEmbeddedPostgres(dataDir, log);
-    serverUrl = embedded.url;
-  }
+  const server = await scratchPostgres(process.env['TEST_DATABASE_URL'], log);
+  const serverUrl = server.url;
   try {
     await prepareTemplate(serverUrl);
     process.env['TEST_SERVER_URL'] = serverUrl;
@@ -71,8 +64,7 @@ async function main(): Promise<number> {
     process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
     return failed > 0 || passed === 0 ? 1 : 0;
   } finally {
-    await embedded?.release();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 
