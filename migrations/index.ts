@@ -1,10 +1,14 @@
 import { CreateBillingSource1795365900000 } from './1795365900000-CreateBillingSource.js';
 import { CreateImportRun1795365900001 } from './1795365900001-CreateImportRun.js';
 import { CreateCostRecord1795365900002 } from './1795365900002-CreateCostRecord.js';
+import { CreateApiToken1795365900003 } from './1795365900003-CreateApiToken.js';
+import { CreateAuditEvent1795365900004 } from './1795365900004-CreateAuditEvent.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
   CreateBillingSource1795365900000,
   CreateImportRun1795365900001,
   CreateCostRecord1795365900002,
+  CreateApiToken1795365900003,
+  CreateAuditEvent1795365900004,
 ];

@@ -15,6 +15,8 @@ import {
 import { CostsService } from './billing/costs.service.js';
 import { formatCosts, formatImport } from './cli/format.js';
 import { createProgressPrinter } from './cli/progress.js';
+import { addTokenCommands, cliPrincipal } from './cli/token-commands.js';
+import os from 'node:os';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { migrate } from './database/data-source.js';
 import { FocusFileImportService } from './ingestion/focus-file/focus-file-import.service.js';
@@ -56,6 +58,8 @@ const zodArg =
     return r.data as T;
   };
 
+const CLI_ACTOR = cliPrincipal(os.userInfo().username);
+
 export function buildProgram(): Command {
   const program = new Command('finops')
     .description('finops-chargeback: cloud and GPU cost data, normalized to FOCUS')
@@ -96,6 +100,7 @@ export function buildProgram(): Command {
           source: opts.source,
           maxRejects: opts.maxRejects,
           trigger: 'cli',
+          actor: CLI_ACTOR,
           onProgress: opts.json ? undefined : createProgressPrinter(file, process.stderr),
         }),
       );
@@ -161,6 +166,7 @@ export function buildProgram(): Command {
         );
       }
     });
+  addTokenCommands(program, withApp, CLI_ACTOR);
   return program;
 }
 

@@ -20,6 +20,11 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
       'Cloud and GPU cost data normalized to FOCUS. Money is returned as exact decimal strings.',
     )
     .setVersion('0.1.0')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'API token (finops token create)',
+    })
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
     jsonDocumentUrl: 'api/docs/openapi.json',

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { createHttpApp } from './http-app.js';
+import { AdminBootstrap } from './auth/admin-bootstrap.js';
 import { SampleDataLoader } from './ingestion/sample-data.loader.js';
 import { createLogger } from './logging/logger.js';
 
@@ -9,6 +10,13 @@ async function main(): Promise<void> {
   const app = await createHttpApp(config, logger);
   await app.init();
   await app.get(SampleDataLoader).loadIfFirstStart();
+  const adminSecret = await app.get(AdminBootstrap).ensureAdmin();
+  if (adminSecret) {
+    // Deliberately outside the structured log: shown once to the person starting the service.
+    process.stderr.write(
+      `\nAdmin API token (shown once; store it now, or set FINOPS_ADMIN_TOKEN):\n  ${adminSecret}\n\n`,
+    );
+  }
   await app.listen(config.port);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   logger.info(

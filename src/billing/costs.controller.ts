@@ -1,5 +1,9 @@
-import { Controller, Get, NotFoundException, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, NotFoundException, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { Allow } from '../auth/access.decorators.js';
+import { principalOf } from '../auth/auth.guard.js';
+import { scopeOf } from '../auth/team-scope.js';
 import { z } from 'zod';
 import { validate } from '../api/validate.js';
 import {
@@ -20,11 +24,13 @@ const costsQuery = z
   .strict();
 
 @ApiTags('costs')
+@ApiBearerAuth()
 @Controller('api/costs')
 export class CostsController {
   constructor(private readonly costs: CostsService) {}
 
   @Get()
+  @Allow('admin', 'finance', 'executive', 'lead')
   @ApiQuery({
     name: 'period',
     required: false,
@@ -39,7 +45,7 @@ export class CostsController {
   @ApiOkResponse({
     description: 'Totals per billing currency and per group; money as exact decimal strings',
   })
-  async get(@Query() query: unknown): Promise<CostReport> {
+  async get(@Query() query: unknown, @Req() req: Request): Promise<CostReport> {
     const q = validate(costsQuery, query);
     const period = q.period ?? (await this.costs.latestPeriod());
     if (!period)
@@ -47,6 +53,6 @@ export class CostsController {
         error: 'no_data',
         message: 'no cost data has been imported yet',
       });
-    return this.costs.report(period, q.groupBy ?? null, q.basis);
+    return this.costs.report(period, q.groupBy ?? null, q.basis, scopeOf(principalOf(req)));
   }
 }

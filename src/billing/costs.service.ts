@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ALL_TEAMS, costScopeCondition, scopeParam, TeamScope } from '../auth/team-scope.js';
 import { CostBasis, CostReport, GROUP_EXPRESSIONS, GroupBy } from './cost-query.js';
 
 /**
@@ -27,13 +28,18 @@ export class CostsService {
     return row?.period ?? null;
   }
 
-  async report(period: string, groupBy: GroupBy | null, basis: CostBasis): Promise<CostReport> {
+  async report(
+    period: string,
+    groupBy: GroupBy | null,
+    basis: CostBasis,
+    scope: TeamScope = ALL_TEAMS,
+  ): Promise<CostReport> {
     const { cost, filter } = BASIS_SQL[basis];
-    const params: unknown[] = [`${period}-01`];
+    const params: unknown[] = [`${period}-01`, scopeParam(scope)];
     let key = 'NULL::text';
     if (groupBy?.startsWith('tag:')) {
       params.push(groupBy.slice(4));
-      key = `tags ->> $2`;
+      key = `tags ->> $3`;
     } else if (groupBy) {
       key = GROUP_EXPRESSIONS[groupBy as keyof typeof GROUP_EXPRESSIONS];
     }
@@ -42,7 +48,7 @@ export class CostsService {
       `SELECT ${key} AS key, billing_currency AS currency, sum(${cost})::text AS cost,
               count(*)::int AS rows, grouping(${key}) = 1 AS total
          FROM cost_record
-        WHERE billing_period = $1 ${filter}
+        WHERE billing_period = $1 ${filter} AND ${costScopeCondition('$2')}
         GROUP BY GROUPING SETS ((${key}, billing_currency), (billing_currency))
         ORDER BY sum(${cost}) DESC, 1 NULLS LAST`,
       params,

@@ -40,6 +40,7 @@ const envSchema = z.object({
     .positive()
     .default(1024 ** 3),
   FINOPS_SAMPLE_DATA: z.enum(['auto', 'off']).default('auto'),
+  FINOPS_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -51,6 +52,8 @@ export interface AppConfig {
   configDir: string;
   uploadMaxBytes: number;
   sampleData: 'auto' | 'off';
+  /** FINOPS_ADMIN_TOKEN: registered as an admin token at start (a secret: never logged). */
+  adminToken: string | undefined;
   /** LOG_LEVEL, or undefined when not set (the service then logs at info, the CLI at error). */
   logLevel: string | undefined;
   sources: SourceConfig[];
@@ -99,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     configDir,
     uploadMaxBytes: e.FINOPS_UPLOAD_MAX_BYTES,
     sampleData: e.FINOPS_SAMPLE_DATA,
+    adminToken: e.FINOPS_ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
     sources: loadSources(configDir),
   };

@@ -4,11 +4,12 @@ import { MIGRATIONS } from '../../migrations/index.js';
 import { BillingSource } from '../billing/billing-source.entity.js';
 import { CostRecordSchema } from '../billing/cost-record.entity.js';
 import { ImportRun } from '../ingestion/import-run.entity.js';
+import { ApiToken } from '../auth/api-token.entity.js';
 
 // DATE columns hold billing periods (`YYYY-MM-01`); keep them as text rather than local-time Dates.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 
-export const ENTITIES = [BillingSource, ImportRun, CostRecordSchema];
+export const ENTITIES = [BillingSource, ImportRun, CostRecordSchema, ApiToken];
 
 export function createDataSource(url: string, poolSize = 10): DataSource {
   return new DataSource({

@@ -2,6 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
+import { Public } from '../auth/access.decorators.js';
 
 @ApiTags('health')
 @Controller('health')
@@ -10,6 +11,7 @@ export class HealthController {
 
   /** Liveness and readiness: 200 when the database answers, 503 when it does not. */
   @Get()
+  @Public()
   async health(@Res() res: Response): Promise<void> {
     const started = Date.now();
     try {

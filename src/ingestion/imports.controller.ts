@@ -1,5 +1,14 @@
 import { Controller, Get, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Allow } from '../auth/access.decorators.js';
+import { principalOf } from '../auth/auth.guard.js';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { validate } from '../api/validate.js';
@@ -26,6 +35,7 @@ const uploadFields = z
   .strict();
 
 @ApiTags('imports')
+@ApiBearerAuth()
 @Controller('api/imports')
 export class ImportsController {
   constructor(
@@ -35,6 +45,7 @@ export class ImportsController {
   ) {}
 
   @Get()
+  @Allow('admin', 'finance', 'service')
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'source', required: false })
   @ApiOkResponse({ description: 'Import runs, newest first, with status, counts and problems' })
@@ -44,6 +55,7 @@ export class ImportsController {
   }
 
   @Post()
+  @Allow('admin', 'service')
   @HttpCode(201)
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -67,6 +79,7 @@ export class ImportsController {
         source: fields.source,
         maxRejects: fields.maxRejects,
         trigger: 'api',
+        actor: principalOf(req),
       });
     } finally {
       await upload.dispose();

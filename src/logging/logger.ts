@@ -10,7 +10,21 @@ export function createLogger(level: string, pretty = process.stderr.isTTY): Logg
     {
       level,
       base: undefined,
-      redact: { paths: ['password', '*.password', 'databaseUrl', '*.databaseUrl'], remove: true },
+      redact: {
+        paths: [
+          'password',
+          '*.password',
+          'databaseUrl',
+          '*.databaseUrl',
+          'adminToken',
+          '*.adminToken',
+          'secret',
+          '*.secret',
+          'req.headers.authorization',
+          'req.headers.cookie',
+        ],
+        remove: true,
+      },
       transport: pretty
         ? { target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss' } }
         : undefined,

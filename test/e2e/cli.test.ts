@@ -14,7 +14,14 @@ const finops = (...args: string[]) =>
 
 describe('finops CLI', () => {
   it('has --help on every command', () => {
-    for (const cmd of [[], ['import-file'], ['costs'], ['imports'], ['db', 'migrate']]) {
+    for (const cmd of [
+      [],
+      ['import-file'],
+      ['costs'],
+      ['imports'],
+      ['db', 'migrate'],
+      ['token', 'create'],
+    ]) {
       const r = finops(...cmd, '--help');
       assert.equal(r.status, 0, `${cmd.join(' ')}: ${r.stderr}`);
       assert.match(r.stdout, /Usage: finops/);
@@ -86,6 +93,35 @@ describe('finops CLI', () => {
         ['Credit', '-3.00000000000'],
       ],
     );
+  });
+
+  it('creates, lists and revokes API tokens; the secret is printed once, on stdout only', () => {
+    const created = finops(
+      'token',
+      'create',
+      '--name',
+      'ml-lead',
+      '--role',
+      'lead',
+      '--teams',
+      'ml,web',
+      '--expires',
+      '90d',
+    );
+    assert.equal(created.status, 0, created.stderr);
+    const secret = created.stdout.trim();
+    assert.match(secret, /^fcb_/);
+    assert.match(created.stderr, /lead: ml, web, expires/);
+    const list = finops('token', 'list', '--json');
+    const tokens = JSON.parse(list.stdout) as { name: string; teams: string[]; prefix: string }[];
+    const t = tokens.find((x) => x.name === 'ml-lead')!;
+    assert.deepEqual(t.teams, ['ml', 'web']);
+    assert.ok(secret.startsWith(t.prefix) && !list.stdout.includes(secret));
+    assert.equal(finops('token', 'revoke', 'ml-lead').status, 0);
+    const again = finops('token', 'revoke', 'ml-lead');
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /no active token "ml-lead"/);
+    assert.notEqual(finops('token', 'create', '--name', 'x', '--role', 'root').status, 0);
   });
 
   it('fails with a non-zero exit and a one-line reason, then the problems', () => {

@@ -7,18 +7,21 @@ import { createHttpApp } from '../../src/http-app.js';
 import { fixture, SAMPLE_CSV } from '../support/fixtures.js';
 import { testConfig, testLogger } from '../support/test-app.js';
 import { createTestDatabase } from '../support/test-db.js';
+import { bearer } from '../support/tokens.js';
 
 const url = await createTestDatabase();
 const app = await createHttpApp(testConfig(url, { uploadMaxBytes: 1024 * 1024 }), testLogger());
 await app.listen(0, '127.0.0.1');
 after(() => app.close());
 const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+const admin = await bearer(app, 'admin');
+const get = (route: string) => fetch(`${base}${route}`, { headers: admin });
 
 function upload(file: string, fields: Record<string, string> = {}, name = path.basename(file)) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append('file', new Blob([readFileSync(file)]), name);
-  return fetch(`${base}/api/imports`, { method: 'POST', body: form });
+  return fetch(`${base}/api/imports`, { method: 'POST', body: form, headers: admin });
 }
 
 describe('HTTP API', () => {
@@ -42,7 +45,7 @@ describe('HTTP API', () => {
   });
 
   it('GET /api/costs returns exact totals and groups', async () => {
-    const res = await fetch(`${base}/api/costs?period=2024-09&groupBy=service&basis=billed`);
+    const res = await get('/api/costs?period=2024-09&groupBy=service&basis=billed');
     assert.equal(res.status, 200);
     const body = (await res.json()) as {
       totals: { cost: string }[];
@@ -50,7 +53,7 @@ describe('HTTP API', () => {
     };
     assert.deepEqual(body.totals, [{ currency: 'USD', cost: '5.98839374320', rows: 500 }]);
     assert.ok(body.groups.some((g) => g.key === 'Elastic Load Balancing'));
-    const byTag = (await (await fetch(`${base}/api/costs?groupBy=tag:environment`)).json()) as {
+    const byTag = (await (await get('/api/costs?groupBy=tag:environment')).json()) as {
       period: string;
       groups: { key: string | null }[];
     };
@@ -59,13 +62,13 @@ describe('HTTP API', () => {
   });
 
   it('rejects bad query parameters with a 400 naming the field', async () => {
-    const res = await fetch(`${base}/api/costs?period=2024-13`);
+    const res = await get('/api/costs?period=2024-13');
     assert.equal(res.status, 400);
     const body = (await res.json()) as { field: string; message: string };
     assert.equal(body.field, 'period');
-    const bad = await fetch(`${base}/api/costs?groupBy=colour`);
+    const bad = await get('/api/costs?groupBy=colour');
     assert.equal(((await bad.json()) as { field: string }).field, 'groupBy');
-    const unknown = await fetch(`${base}/api/costs?foo=1`);
+    const unknown = await get('/api/costs?foo=1');
     assert.equal(unknown.status, 400);
   });
 
@@ -77,7 +80,7 @@ describe('HTTP API', () => {
       body.problems[0]!.text,
       'bad-rows-focus-1.0.csv:3: BilledCost: "12,50" is not a number',
     );
-    const costs = (await (await fetch(`${base}/api/costs?period=2024-09&basis=billed`)).json()) as {
+    const costs = (await (await get('/api/costs?period=2024-09&basis=billed')).json()) as {
       totals: { cost: string }[];
     };
     assert.equal(costs.totals[0]!.cost, '5.98839374320');
@@ -91,7 +94,7 @@ describe('HTTP API', () => {
   });
 
   it('GET /api/imports lists runs with status, counts and errors, newest first', async () => {
-    const runs = (await (await fetch(`${base}/api/imports?source=uploads`)).json()) as {
+    const runs = (await (await get('/api/imports?source=uploads')).json()) as {
       status: string;
       rowsLoaded: number;
       error: string | null;

@@ -53,19 +53,31 @@ async function startService(port: number) {
       throw new Error(`service did not start:\n${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { child, exited, log: () => log };
+  const token = /Admin API token[^\n]*\n\s+(fcb_\S+)/.exec(log)?.[1];
+  return {
+    child,
+    exited,
+    log: () => log,
+    headers: token ? { authorization: `Bearer ${token}` } : undefined,
+  };
 }
 
 describe('npm start on a fresh machine', () => {
   it('starts embedded PostgreSQL, loads the sample data, shares the server with the CLI, and stops cleanly on Ctrl-C', async () => {
     const port = await freePort();
     const service = await startService(port);
+    // The first start prints a one-time admin token; every data route needs it.
+    assert.ok(service.headers, `no admin token printed:\n${service.log()}`);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/api/costs`)).status, 401);
+    const headers = service.headers;
     const costs = (await (
-      await fetch(`http://127.0.0.1:${port}/api/costs?basis=billed`)
+      await fetch(`http://127.0.0.1:${port}/api/costs?basis=billed`, { headers })
     ).json()) as { period: string; totals: { cost: string }[] };
     assert.equal(costs.period, '2024-09');
     assert.equal(costs.totals[0]!.cost, '5.98839374320');
-    const runs = (await (await fetch(`http://127.0.0.1:${port}/api/imports`)).json()) as {
+    const runs = (await (
+      await fetch(`http://127.0.0.1:${port}/api/imports`, { headers })
+    ).json()) as {
       trigger: string;
       source: string;
     }[];
@@ -95,7 +107,7 @@ describe('npm start on a fresh machine', () => {
     // A second start reuses the data and does not load the sample again.
     const again = await startService(port);
     const runsAfter = (await (
-      await fetch(`http://127.0.0.1:${port}/api/imports`)
+      await fetch(`http://127.0.0.1:${port}/api/imports`, { headers })
     ).json()) as unknown[];
     assert.equal(runsAfter.length, 1);
     again.child.kill('SIGTERM');

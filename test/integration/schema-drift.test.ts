@@ -14,14 +14,17 @@ describe('entities and migrations', () => {
   it('describe the same columns, types and nullability (no drift)', async () => {
     for (const meta of db.entityMetadatas) {
       const actual = (await db.query(
-        `SELECT column_name, data_type, is_nullable = 'YES' AS nullable FROM information_schema.columns
+        `SELECT column_name, CASE WHEN data_type = 'ARRAY' THEN substr(udt_name, 2) || '[]' ELSE data_type END AS data_type,
+                is_nullable = 'YES' AS nullable FROM information_schema.columns
           WHERE table_schema = current_schema() AND table_name = $1 ORDER BY column_name`,
         [meta.tableName],
       )) as { column_name: string; data_type: string; nullable: boolean }[];
       const expected = meta.columns
         .map((c) => ({
           column_name: c.databaseName,
-          data_type: ((t) => SPELLING[t] ?? t)(db.driver.normalizeType(c)),
+          data_type: ((t) => (SPELLING[t] ?? t) + (c.isArray ? '[]' : ''))(
+            db.driver.normalizeType(c),
+          ),
           nullable: c.isNullable,
         }))
         .sort((a, b) => a.column_name.localeCompare(b.column_name));

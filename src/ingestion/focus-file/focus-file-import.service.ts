@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { DataSource, QueryRunner } from 'typeorm';
 import { BillingSourcesService } from '../../billing/billing-sources.service.js';
+import { AuditService } from '../../audit/audit.service.js';
+import { Principal } from '../../auth/roles.js';
 import { LOGGER } from '../../logging/logger.js';
 import { CostSliceLoader } from '../cost-slice-loader.js';
 import { ImportBusyError, ImportProblem, ImportValidationError } from '../import-errors.js';
@@ -20,6 +22,8 @@ export interface ImportFileOptions {
   trigger: 'cli' | 'api' | 'sample';
   /** Name shown in messages and stored on the run (an upload's original name). */
   displayName?: string;
+  /** Who triggered the import, for the audit trail (sample loads have none). */
+  actor?: Principal;
   onProgress?: (p: { rows: number; fraction: number }) => void;
 }
 
@@ -44,6 +48,7 @@ export class FocusFileImportService {
     private readonly dataSource: DataSource,
     private readonly sources: BillingSourcesService,
     private readonly runs: ImportRunsService,
+    private readonly audit: AuditService,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -81,6 +86,15 @@ export class FocusFileImportService {
     lock: QueryRunner,
   ): Promise<ImportSummary> {
     const runId = await this.runs.begin(sourceId, opts.trigger, path.basename(file), lock);
+    if (opts.actor) {
+      await this.audit.record({
+        actor: opts.actor.name,
+        actorRole: opts.actor.role,
+        action: 'import.triggered',
+        target: `source:${opts.source}`,
+        after: { runId: Number(runId), file: path.basename(file), trigger: opts.trigger },
+      });
+    }
     const started = Date.now();
     const loader = new CostSliceLoader(this.dataSource, sourceId, runId);
     const maxRejects = opts.maxRejects ?? 0;
