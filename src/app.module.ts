@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthController } from './health/health.controller.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 
 /** The whole service. The CLI uses the same module without listening on HTTP. */
 @Module({})
@@ -23,6 +24,7 @@ export class AppModule {
         LoggingModule.forRoot(logger),
         DatabaseModule,
         AuditModule,
+        MetricsModule,
         AuthModule,
         BillingModule,
         IngestionModule,

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { PinoNestLogger } from './logging/logger.js';
+import { requestContext } from './logging/request-context.js';
+import { MetricsService } from './metrics/metrics.service.js';
 
 /** Builds the HTTP application (used by main.ts and by the end-to-end tests). */
 export async function createHttpApp(config: AppConfig, logger: Logger): Promise<INestApplication> {
@@ -14,6 +16,7 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
     bodyParser: true,
   });
   app.enableShutdownHooks();
+  app.use(requestContext(logger, app.get(MetricsService)));
   const openApi = new DocumentBuilder()
     .setTitle('finops-chargeback')
     .setDescription(

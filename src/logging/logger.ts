@@ -1,15 +1,24 @@
 import { LoggerService } from '@nestjs/common';
 import { pino, Logger } from 'pino';
+import { currentRequestId } from './request-context.js';
 
 /**
  * Structured JSON logs; human-readable when stderr is a terminal. Logs go to stderr so that CLI
- * output on stdout stays machine-readable.
+ * output on stdout stays machine-readable. `destination` replaces stderr (tests read the lines).
  */
-export function createLogger(level: string, pretty = process.stderr.isTTY): Logger {
+export function createLogger(
+  level: string,
+  pretty = process.stderr.isTTY,
+  destination?: NodeJS.WritableStream,
+): Logger {
   return pino(
     {
       level,
       base: undefined,
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId ? { requestId } : {};
+      },
       redact: {
         paths: [
           'password',
@@ -29,7 +38,7 @@ export function createLogger(level: string, pretty = process.stderr.isTTY): Logg
         ? { target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss' } }
         : undefined,
     },
-    pretty ? undefined : pino.destination(2),
+    pretty ? undefined : (destination ?? pino.destination(2)),
   );
 }
 

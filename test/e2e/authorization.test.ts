@@ -20,6 +20,7 @@ const EXPECTED: Record<string, 'public' | Role[]> = {
   'GET /api/imports': ['admin', 'finance', 'service'],
   'POST /api/imports': ['admin', 'service'],
   'GET /api/audit': ['admin'],
+  'GET /metrics': ['admin', 'service'],
 };
 
 const app = await createHttpApp(testConfig(await createTestDatabase()), testLogger());

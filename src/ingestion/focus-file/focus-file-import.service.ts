@@ -6,6 +6,7 @@ import { BillingSourcesService } from '../../billing/billing-sources.service.js'
 import { AuditService } from '../../audit/audit.service.js';
 import { Principal } from '../../auth/roles.js';
 import { LOGGER } from '../../logging/logger.js';
+import { MetricsService } from '../../metrics/metrics.service.js';
 import { CostSliceLoader } from '../cost-slice-loader.js';
 import { ImportBusyError, ImportProblem, ImportValidationError } from '../import-errors.js';
 import { PeriodSummary, RejectedRow } from '../import-run.entity.js';
@@ -49,6 +50,7 @@ export class FocusFileImportService {
     private readonly sources: BillingSourcesService,
     private readonly runs: ImportRunsService,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -192,6 +194,12 @@ export class FocusFileImportService {
           q,
         ),
       );
+      this.metrics.recordImport(
+        opts.source,
+        'succeeded',
+        (Date.now() - started) / 1000,
+        rowsLoaded,
+      );
       this.log.info(
         {
           event: 'import.succeeded',
@@ -232,6 +240,7 @@ export class FocusFileImportService {
         warnings,
         error: validation ? validation.summary : (err as Error).message,
       });
+      this.metrics.recordImport(opts.source, 'failed', (Date.now() - started) / 1000, 0);
       this.log.warn(
         {
           event: 'import.failed',
