@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { ImportBusyError, ImportValidationError } from '../ingestion/import-errors.js';
 import { LOGGER } from '../logging/logger.js';
+import { TooManyAuthFailuresError } from '../auth/failure-limiter.js';
 
 /** The one place where errors become HTTP responses. Unknown errors are 500s without details. */
 @Catch()
@@ -19,6 +20,9 @@ export class DomainErrorsFilter implements ExceptionFilter {
           .slice(0, 20)
           .map((p) => ({ ...p, text: `${error.file}:${p.line}: ${p.column}: ${p.reason}` })),
       });
+    } else if (error instanceof TooManyAuthFailuresError) {
+      res.setHeader('retry-after', String(error.retryAfterSeconds));
+      res.status(429).json({ error: 'too_many_failures', message: error.message });
     } else if (error instanceof ImportBusyError) {
       res.status(409).json({ error: 'import_busy', message: error.message });
     } else if (error instanceof HttpException) {

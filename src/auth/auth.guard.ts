@@ -8,6 +8,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { PUBLIC_KEY, ROLES_KEY } from './access.decorators.js';
+import { FailureLimiter, TooManyAuthFailuresError } from './failure-limiter.js';
 import { Principal, Role } from './roles.js';
 import { TokensService } from './tokens.service.js';
 
@@ -28,6 +29,8 @@ export function principalOf(req: Request): Principal {
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly limiter = new FailureLimiter();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokensService,
@@ -45,8 +48,12 @@ export class AuthGuard implements CanActivate {
         message: 'send an API token: Authorization: Bearer <token>',
       });
     }
+    const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const wait = this.limiter.retryAfter(client);
+    if (wait > 0) throw new TooManyAuthFailuresError(wait);
     const principal = await this.tokens.verify(secret);
     if (!principal) {
+      this.limiter.fail(client);
       throw new UnauthorizedException({
         error: 'unauthenticated',
         message: 'the token is unknown, revoked or expired',
