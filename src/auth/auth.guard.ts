@@ -10,6 +10,7 @@ import type { Request } from 'express';
 import { PUBLIC_KEY, ROLES_KEY } from './access.decorators.js';
 import { FailureLimiter, TooManyAuthFailuresError } from './failure-limiter.js';
 import { Principal, Role } from './roles.js';
+import { OidcVerifier } from './oidc-verifier.js';
 import { TokensService } from './tokens.service.js';
 
 const PRINCIPAL = Symbol('principal');
@@ -34,6 +35,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokensService,
+    private readonly oidc: OidcVerifier,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -51,7 +53,9 @@ export class AuthGuard implements CanActivate {
     const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const wait = this.limiter.retryAfter(client);
     if (wait > 0) throw new TooManyAuthFailuresError(wait);
-    const principal = await this.tokens.verify(secret);
+    const principal = this.oidc.accepts(secret)
+      ? await this.oidc.verify(secret)
+      : await this.tokens.verify(secret);
     if (!principal) {
       this.limiter.fail(client);
       throw new UnauthorizedException({

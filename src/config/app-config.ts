@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import type { ClaimMapping } from '../auth/oidc-claims.js';
 
 /** Raised when configuration is invalid; names the file or variable and the key. */
 export class ConfigError extends Error {
@@ -40,6 +41,11 @@ const envSchema = z.object({
     .positive()
     .default(1024 ** 3),
   FINOPS_SAMPLE_DATA: z.enum(['auto', 'off']).default('auto'),
+  FINOPS_OIDC_ISSUER: z.string().url().optional(),
+  FINOPS_OIDC_AUDIENCE: z.string().min(1).optional(),
+  FINOPS_OIDC_JWKS_URL: z.string().url().optional(),
+  FINOPS_OIDC_ROLE_CLAIM: z.string().min(1).default('finops_role'),
+  FINOPS_OIDC_TEAMS_CLAIM: z.string().min(1).default('finops_teams'),
   FINOPS_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
@@ -54,6 +60,8 @@ export interface AppConfig {
   sampleData: 'auto' | 'off';
   /** FINOPS_ADMIN_TOKEN: registered as an admin token at start (a secret: never logged). */
   adminToken: string | undefined;
+  /** OIDC/JWT bearer authentication, when FINOPS_OIDC_ISSUER is set. */
+  oidc: { issuer: string; audience: string; jwksUrl: string; claims: ClaimMapping } | undefined;
   /** LOG_LEVEL, or undefined when not set (the service then logs at info, the CLI at error). */
   logLevel: string | undefined;
   sources: SourceConfig[];
@@ -82,6 +90,29 @@ export function loadSources(configDir: string): SourceConfig[] {
   return parsed.data.sources;
 }
 
+function oidcConfig(e: z.infer<typeof envSchema>): AppConfig['oidc'] {
+  if (!e.FINOPS_OIDC_ISSUER) return undefined;
+  if (!e.FINOPS_OIDC_AUDIENCE) {
+    throw new ConfigError(
+      'environment',
+      'FINOPS_OIDC_AUDIENCE',
+      'required when FINOPS_OIDC_ISSUER is set',
+    );
+  }
+  return {
+    issuer: e.FINOPS_OIDC_ISSUER,
+    audience: e.FINOPS_OIDC_AUDIENCE,
+    // The JWKS location most issuers publish; set FINOPS_OIDC_JWKS_URL when yours differs.
+    jwksUrl:
+      e.FINOPS_OIDC_JWKS_URL ?? `${e.FINOPS_OIDC_ISSUER.replace(/\/$/, '')}/.well-known/jwks.json`,
+    claims: {
+      roleClaim: e.FINOPS_OIDC_ROLE_CLAIM,
+      teamsClaim: e.FINOPS_OIDC_TEAMS_CLAIM,
+      nameClaims: ['email', 'preferred_username', 'sub'],
+    },
+  };
+}
+
 /** Parses the environment and config files once, at start-up. Throws ConfigError on the first bad key. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // An empty variable means "not set", as in most shells' `VAR= command`.
@@ -103,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     uploadMaxBytes: e.FINOPS_UPLOAD_MAX_BYTES,
     sampleData: e.FINOPS_SAMPLE_DATA,
     adminToken: e.FINOPS_ADMIN_TOKEN,
+    oidc: oidcConfig(e),
     logLevel: e.LOG_LEVEL,
     sources: loadSources(configDir),
   };
