@@ -8,10 +8,9 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { PUBLIC_KEY, ROLES_KEY } from './access.decorators.js';
-import { FailureLimiter, TooManyAuthFailuresError } from './failure-limiter.js';
 import { Principal, Role } from './roles.js';
-import { OidcVerifier } from './oidc-verifier.js';
-import { TokensService } from './tokens.service.js';
+import { Authenticator } from './authenticator.js';
+import { sessionFromCookie } from './session-cookie.js';
 
 const PRINCIPAL = Symbol('principal');
 type WithPrincipal = Request & { [PRINCIPAL]?: Principal };
@@ -30,45 +29,38 @@ export function principalOf(req: Request): Principal {
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly limiter = new FailureLimiter();
-
   constructor(
     private readonly reflector: Reflector,
-    private readonly tokens: TokensService,
-    private readonly oidc: OidcVerifier,
+    private readonly authenticator: Authenticator,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = ctx.switchToHttp().getRequest<WithPrincipal>();
-    const header = req.headers.authorization ?? '';
-    const secret = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-    if (!secret) {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const credential = bearer ?? sessionFromCookie(req.headers.cookie);
+    if (!credential) {
       throw new UnauthorizedException({
         error: 'unauthenticated',
-        message: 'send an API token: Authorization: Bearer <token>',
+        message: 'send an API token: Authorization: Bearer <token> (or sign in at /login)',
       });
     }
     const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    const wait = this.limiter.retryAfter(client);
-    if (wait > 0) throw new TooManyAuthFailuresError(wait);
-    const principal = this.oidc.accepts(secret)
-      ? await this.oidc.verify(secret)
-      : await this.tokens.verify(secret);
+    const principal = await this.authenticator.authenticate(credential, client);
     if (!principal) {
-      this.limiter.fail(client);
       throw new UnauthorizedException({
         error: 'unauthenticated',
         message: 'the token is unknown, revoked or expired',
       });
     }
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (!allowed)
+    if (!allowed) {
       throw new ForbiddenException({
         error: 'forbidden',
         message: 'this route has no access decision',
       });
+    }
     if (!allowed.includes(principal.role)) {
       throw new ForbiddenException({
         error: 'forbidden',

@@ -2,15 +2,19 @@ import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AdminBootstrap } from './admin-bootstrap.js';
 import { AuthGuard } from './auth.guard.js';
+import { Authenticator } from './authenticator.js';
+import { LoginController } from './login.controller.js';
 import { OidcVerifier } from './oidc-verifier.js';
 import { TokensService } from './tokens.service.js';
 
 @Global()
 @Module({
+  controllers: [LoginController],
   providers: [
     TokensService,
     AdminBootstrap,
     OidcVerifier,
+    Authenticator,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [TokensService, AdminBootstrap],
