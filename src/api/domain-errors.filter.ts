@@ -1,5 +1,12 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
-import type { Response } from 'express';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Inject,
+  UnauthorizedException,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { ImportBusyError, ImportValidationError } from '../ingestion/import-errors.js';
 import { LOGGER } from '../logging/logger.js';
@@ -12,6 +19,16 @@ export class DomainErrorsFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<Request>();
+    // A person's browser asking for a page is sent to sign in; API clients get the 401.
+    if (
+      error instanceof UnauthorizedException &&
+      req.method === 'GET' &&
+      req.accepts(['json', 'html']) === 'html'
+    ) {
+      res.redirect(303, '/login');
+      return;
+    }
     if (error instanceof ImportValidationError) {
       res.status(422).json({
         error: 'import_invalid',

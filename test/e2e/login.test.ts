@@ -26,6 +26,16 @@ describe('web sign-in', () => {
     assert.match(html, /<input id="token" name="token" type="password"/);
   });
 
+  it('sends a browser that is not signed in to the login page; API clients get 401', async () => {
+    const page = await fetch(`${base}/`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    assert.equal(page.status, 303);
+    assert.equal(page.headers.get('location'), '/login');
+    assert.equal(
+      (await fetch(`${base}/api/costs`, { headers: { accept: 'application/json' } })).status,
+      401,
+    );
+  });
+
   it('refuses a bad token without setting a cookie', async () => {
     const res = await form('fcb_wrong');
     assert.equal(res.status, 401);
