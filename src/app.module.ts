@@ -12,6 +12,8 @@ import { HealthController } from './health/health.controller.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ScheduleModule } from '@nestjs/schedule';
+import { SourcesModule } from './sources/sources.module.js';
 
 /** The whole service. The CLI uses the same module without listening on HTTP. */
 @Module({})
@@ -28,6 +30,8 @@ export class AppModule {
         AuthModule,
         BillingModule,
         IngestionModule,
+        SourcesModule,
+        ScheduleModule.forRoot(),
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorsFilter }],

@@ -22,6 +22,7 @@ import { migrate } from './database/data-source.js';
 import { FocusFileImportService } from './ingestion/focus-file/focus-file-import.service.js';
 import { ImportBusyError, ImportValidationError } from './ingestion/import-errors.js';
 import { ImportRunsService } from './ingestion/import-runs.service.js';
+import { SourcesService } from './sources/sources.service.js';
 import { createLogger, PinoNestLogger } from './logging/logger.js';
 
 /** Runs `work` inside the application (database ready, migrations applied), then shuts down. */
@@ -148,6 +149,29 @@ export function buildProgram(): Command {
         );
       },
     );
+
+  program
+    .command('import')
+    .description('run one configured source now (config/sources.yaml)')
+    .argument('<source>', 'source name')
+    .option(
+      '--period <YYYY-MM>',
+      'one billing period, where the source kind supports it',
+      zodArg<string>(periodSchema),
+    )
+    .option('--json', 'print a machine-readable summary')
+    .action(async (name: string, opts: { period?: string; json?: boolean }) => {
+      const summaries = await withApp((app) =>
+        app
+          .get(SourcesService)
+          .run(name, { trigger: 'cli', actor: CLI_ACTOR, period: opts.period }),
+      );
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify(summaries)}\n`
+          : `${summaries.map(formatImport).join('\n')}\n`,
+      );
+    });
 
   program
     .command('imports')

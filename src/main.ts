@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config/app-config.js';
 import { createHttpApp } from './http-app.js';
 import { AdminBootstrap } from './auth/admin-bootstrap.js';
 import { SampleDataLoader } from './ingestion/sample-data.loader.js';
+import { SourceScheduler } from './sources/source-scheduler.js';
 import { createLogger } from './logging/logger.js';
 
 async function main(): Promise<void> {
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
       `\nAdmin API token (shown once; store it now, or set FINOPS_ADMIN_TOKEN):\n  ${adminSecret}\n\n`,
     );
   }
+  app.get(SourceScheduler).start();
   await app.listen(config.port);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   logger.info(

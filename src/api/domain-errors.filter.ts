@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { ImportBusyError, ImportValidationError } from '../ingestion/import-errors.js';
 import { LOGGER } from '../logging/logger.js';
 import { TooManyAuthFailuresError } from '../auth/failure-limiter.js';
+import { InvalidSourceRequestError, UnknownSourceError } from '../sources/sources.service.js';
 
 /** The one place where errors become HTTP responses. Unknown errors are 500s without details. */
 @Catch()
@@ -40,6 +41,10 @@ export class DomainErrorsFilter implements ExceptionFilter {
     } else if (error instanceof TooManyAuthFailuresError) {
       res.setHeader('retry-after', String(error.retryAfterSeconds));
       res.status(429).json({ error: 'too_many_failures', message: error.message });
+    } else if (error instanceof UnknownSourceError) {
+      res.status(404).json({ error: 'unknown_source', message: error.message });
+    } else if (error instanceof InvalidSourceRequestError) {
+      res.status(400).json({ error: 'invalid_request', message: error.message });
     } else if (error instanceof ImportBusyError) {
       res.status(409).json({ error: 'import_busy', message: error.message });
     } else if (error instanceof HttpException) {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { validateCronExpression } from 'cron';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { ClaimMapping } from '../auth/oidc-claims.js';
@@ -16,17 +17,47 @@ export class ConfigError extends Error {
   }
 }
 
+/** Cron in UTC, five or six fields (e.g. every six hours); checked when the config is read. */
+const cronSchema = z.string().superRefine((expr, ctx) => {
+  const { valid, error } = validateCronExpression(expr);
+  if (!valid)
+    ctx.addIssue({
+      code: 'custom',
+      message: `not a cron expression (${String(error?.message ?? error)})`,
+    });
+});
+
 const sourceSchema = z
   .object({
     name: z
       .string()
       .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, ".", "_" or "-"'),
     kind: z.enum(['focus-file']),
-    path: z.string().optional(),
+    /** focus-file: the file a provider export lands in (CSV, CSV.gz or Parquet). */
+    path: z.string().min(1),
+    /** When to run (UTC); without it the source runs only on demand. */
+    schedule: cronSchema.optional(),
+    /** Days after a month ends during which its data is still re-imported (providers restate). */
+    restatementDays: z.number().int().min(0).max(31).default(5),
+    enabled: z.boolean().default(true),
   })
   .strict();
 
-const sourcesFileSchema = z.object({ sources: z.array(sourceSchema).default([]) }).strict();
+const sourcesFileSchema = z
+  .object({ sources: z.array(sourceSchema).default([]) })
+  .strict()
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.sources.forEach((s, i) => {
+      if (seen.has(s.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sources', i, 'name'],
+          message: `duplicate source name "${s.name}"`,
+        });
+      seen.add(s.name);
+    });
+  });
 
 export type SourceConfig = z.infer<typeof sourceSchema>;
 

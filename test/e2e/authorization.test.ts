@@ -25,6 +25,8 @@ const EXPECTED: Record<string, 'public' | Role[]> = {
   'POST /api/imports': ['admin', 'service'],
   'GET /api/audit': ['admin'],
   'GET /metrics': ['admin', 'service'],
+  'GET /api/sources': ['admin', 'finance', 'service'],
+  'POST /api/sources/:name/import': ['admin', 'service'],
 };
 
 const app = await createHttpApp(testConfig(await createTestDatabase()), testLogger());

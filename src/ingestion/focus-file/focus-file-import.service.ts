@@ -20,7 +20,7 @@ export interface ImportFileOptions {
   source: string;
   /** Bad rows that may be skipped before the import fails (default 0: strict). */
   maxRejects?: number;
-  trigger: 'cli' | 'api' | 'sample';
+  trigger: 'cli' | 'api' | 'sample' | 'schedule';
   /** Name shown in messages and stored on the run (an upload's original name). */
   displayName?: string;
   /** Who triggered the import, for the audit trail (sample loads have none). */
