@@ -16,7 +16,9 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
     bodyParser: true,
   });
   app.enableShutdownHooks();
-  app.use(requestContext(logger, app.get(MetricsService)));
+  const metrics = app.get(MetricsService);
+  metrics.enableProcessMetrics();
+  app.use(requestContext(logger, metrics));
   const openApi = new DocumentBuilder()
     .setTitle('finops-chargeback')
     .setDescription(

@@ -9,11 +9,11 @@ import { LOGGER } from '../../logging/logger.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import { CostSliceLoader } from '../cost-slice-loader.js';
 import { ImportBusyError, ImportProblem, ImportValidationError } from '../import-errors.js';
-import { PeriodSummary, RejectedRow } from '../import-run.entity.js';
+import { PeriodSummary } from '../import-run.entity.js';
+import { ImportTally } from '../import-tally.js';
 import { ImportRunsService, LOCK_SOURCE } from '../import-runs.service.js';
-import { planHeader } from './focus-header.js';
 import { normalizeRow } from './focus-row.normalizer.js';
-import { openRowSource, sniffFormat } from './row-source.js';
+import { openFocusFile } from './focus-file-reader.js';
 
 export interface ImportFileOptions {
   path: string;
@@ -39,9 +39,6 @@ export interface ImportSummary {
   rejected: (ImportProblem & { text: string })[];
   warnings: Record<string, number>;
 }
-
-const MAX_PROBLEMS = 20;
-const MAX_KEPT_REJECTS = 1000;
 
 @Injectable()
 export class FocusFileImportService {
@@ -99,82 +96,38 @@ export class FocusFileImportService {
     }
     const started = Date.now();
     const loader = new CostSliceLoader(this.dataSource, sourceId, runId);
-    const maxRejects = opts.maxRejects ?? 0;
-    const problems: ImportProblem[] = [];
-    const rejected: RejectedRow[] = [];
-    const warnings: Record<string, number> = {};
-    let rowsRead = 0;
-    let rejectedRows = 0;
+    const tally = new ImportTally(opts.maxRejects ?? 0);
     let format = '';
     let version = '';
     try {
-      const sniffed = await sniffFormat(opts.path);
-      if (sniffed === 'empty') {
-        throw new ImportValidationError(
-          file,
-          [{ line: 1, column: '(file)', reason: 'file is empty' }],
-          `${file}: file is empty`,
-        );
-      }
-      format = sniffed;
-      const source = await openRowSource(opts.path, sniffed);
-      const first = await source.batches.next();
-      const header = first.done ? undefined : first.value.shift();
-      if (!header)
-        throw new ImportValidationError(
-          file,
-          [{ line: 1, column: '(file)', reason: 'no header row' }],
-          `${file}: no header row`,
-        );
-      const plan = planHeader(header.cells);
-      if (Array.isArray(plan)) {
-        throw new ImportValidationError(
-          file,
-          plan,
-          `${file}: the header is not a usable FOCUS header`,
-        );
-      }
-      version = plan.version;
+      const input = await openFocusFile(opts.path, file);
+      format = input.format;
+      version = input.plan.version;
       await this.runs.update(runId, { format, focusVersion: version });
-
-      const pending = first.done ? [] : [first.value];
-      const batches = (async function* () {
-        yield* pending;
-        yield* source.batches;
-      })();
-      reading: for await (const batch of batches) {
+      reading: for await (const batch of input.batches) {
         for (const { line, cells } of batch) {
-          rowsRead++;
-          const result = normalizeRow(plan, cells, line);
+          const result = normalizeRow(input.plan, cells, line);
           if (result.ok) {
+            tally.accepted(result.row.warnings);
             const wait = loader.add(result.row, line);
             if (wait) await wait;
-            for (const w of result.row.warnings ?? []) warnings[w] = (warnings[w] ?? 0) + 1;
-            continue;
+          } else {
+            tally.rejectedRow(line, result.problems);
+            if (tally.hopeless) break reading;
           }
-          rejectedRows++;
-          if (problems.length < MAX_PROBLEMS)
-            problems.push(...result.problems.slice(0, MAX_PROBLEMS - problems.length));
-          if (rejected.length < MAX_KEPT_REJECTS) {
-            rejected.push({
-              line,
-              problems: result.problems.map(({ column, reason }) => ({ column, reason })),
-            });
-          }
-          // Strict failure is certain; stop once the report is complete.
-          if (rejectedRows > maxRejects && problems.length >= MAX_PROBLEMS) break reading;
         }
-        opts.onProgress?.({ rows: rowsRead, fraction: source.progress() });
+        opts.onProgress?.({ rows: tally.rowsRead, fraction: input.progress() });
       }
-      await source.batches.return(undefined);
-      if (rejectedRows > maxRejects) {
+      await input.batches.return(undefined);
+      if (tally.overLimit) {
+        const limit = tally.maxRejects ? ` (more than --max-rejects ${tally.maxRejects})` : '';
         throw new ImportValidationError(
           file,
-          problems,
-          `${file}: ${rejectedRows} invalid row(s)${maxRejects ? ` (more than --max-rejects ${maxRejects})` : ''}; nothing was imported`,
+          tally.problems,
+          `${file}: ${tally.rejectedRows} invalid row(s)${limit}; nothing was imported`,
         );
       }
-      opts.onProgress?.({ rows: rowsRead, fraction: 1 });
+      opts.onProgress?.({ rows: tally.rowsRead, fraction: 1 });
       const periods = await loader.finish();
       const rowsLoaded = periods.reduce((n, p) => n + p.rows, 0);
       await loader.commit((q) =>
@@ -183,13 +136,13 @@ export class FocusFileImportService {
           {
             status: 'succeeded',
             finishedAt: new Date(),
-            rowsRead: String(rowsRead),
+            rowsRead: String(tally.rowsRead),
             rowsLoaded: String(rowsLoaded),
-            rowsRejected: String(rejectedRows),
+            rowsRejected: String(tally.rejectedRows),
             periods,
-            problems,
-            rejected,
-            warnings,
+            problems: tally.problems,
+            rejected: tally.rejected,
+            warnings: tally.warnings,
           },
           q,
         ),
@@ -206,7 +159,7 @@ export class FocusFileImportService {
           runId,
           source: opts.source,
           rows: rowsLoaded,
-          rejected: rejectedRows,
+          rejected: tally.rejectedRows,
           ms: Date.now() - started,
         },
         'import succeeded',
@@ -218,12 +171,12 @@ export class FocusFileImportService {
         format,
         focusVersion: version,
         periods,
-        rowsRead,
-        rejected: problems.map((p) => ({
+        rowsRead: tally.rowsRead,
+        rejected: tally.problems.map((p) => ({
           ...p,
           text: `${file}:${p.line}: ${p.column}: ${p.reason}`,
         })),
-        warnings,
+        warnings: tally.warnings,
       };
     } catch (err) {
       await loader.abort();
@@ -233,11 +186,11 @@ export class FocusFileImportService {
         finishedAt: new Date(),
         format: format || null,
         focusVersion: version || null,
-        rowsRead: String(rowsRead),
-        rowsRejected: String(rejectedRows),
-        problems: validation ? [...validation.problems] : problems,
-        rejected,
-        warnings,
+        rowsRead: String(tally.rowsRead),
+        rowsRejected: String(tally.rejectedRows),
+        problems: validation ? [...validation.problems] : tally.problems,
+        rejected: tally.rejected,
+        warnings: tally.warnings,
         error: validation ? validation.summary : (err as Error).message,
       });
       this.metrics.recordImport(opts.source, 'failed', (Date.now() - started) / 1000, 0);

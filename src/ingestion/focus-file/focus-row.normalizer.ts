@@ -38,6 +38,11 @@ const HOST_PROVIDER_NAME = idx('HostProviderName');
 const TAGS = idx('Tags');
 const MONEY = new Set(['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost'].map(idx));
 const ENUM = FOCUS_COLUMNS.map((c) => isEnumColumn(c.name));
+const REQUIRED = FOCUS_COLUMNS.flatMap((c, i) => (c.required ? [i] : []));
+const PERIOD_PAIRS: readonly [number, number, string][] = [
+  [BILLING_PERIOD_START, BILLING_PERIOD_END, 'BillingPeriodEnd'],
+  [CHARGE_PERIOD_START, CHARGE_PERIOD_END, 'ChargePeriodEnd'],
+];
 
 /**
  * Billing exports repeat the same timestamps and tag sets on millions of rows; memoizing the
@@ -129,13 +134,9 @@ export function normalizeRow(
     }
   }
 
-  for (const [i, col] of FOCUS_COLUMNS.entries()) {
-    if (
-      col.required &&
-      values[i] === null &&
-      plan.present.has(i) &&
-      !problemFor(problems, plan, i)
-    ) {
+  for (const i of REQUIRED) {
+    const col = FOCUS_COLUMNS[i]!;
+    if (values[i] === null && plan.present.has(i) && !problemFor(problems, plan, i)) {
       (problems ??= []).push({ line, column: col.name, reason: 'required value is missing' });
     }
   }
@@ -168,11 +169,7 @@ function checkPeriods(
   line: number,
   report: (p: ImportProblem) => void,
 ): void {
-  const pairs: [number, number, string][] = [
-    [BILLING_PERIOD_START, BILLING_PERIOD_END, 'BillingPeriodEnd'],
-    [CHARGE_PERIOD_START, CHARGE_PERIOD_END, 'ChargePeriodEnd'],
-  ];
-  for (const [start, end, name] of pairs) {
+  for (const [start, end, name] of PERIOD_PAIRS) {
     const a = values[start]!;
     const b = values[end]!;
     // Same-length normalized ISO strings order like the instants they name.
