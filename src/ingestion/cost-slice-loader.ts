@@ -8,7 +8,7 @@ import { copyField } from './copy-text.js';
 import { NormalizedRow } from './focus-file/focus-row.normalizer.js';
 import { PeriodSummary } from './import-run.entity.js';
 
-const FLUSH_BYTES = 64 * 1024;
+const FLUSH_BYTES = 32 * 1024;
 
 /** `2024-09-01` → `y2024m09`, the suffix of that month's partition. */
 export function periodSuffix(period: string): string {
