@@ -10,7 +10,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel ?? 'info');
   const app = await createHttpApp(config, logger);
   await app.init();
-  await app.get(SampleDataLoader).loadIfFirstStart();
+  const sample = app.get(SampleDataLoader);
+  await sample.removeIfRealSourcesConfigured();
+  await sample.loadIfFirstStart();
   const adminSecret = await app.get(AdminBootstrap).ensureAdmin();
   if (adminSecret) {
     // Deliberately outside the structured log: shown once to the person starting the service.

@@ -198,3 +198,19 @@ export async function dropStageTables(dataSource: DataSource, runId: string): Pr
   )) as { tablename: string }[];
   for (const { tablename } of tables) await dataSource.query(`DROP TABLE IF EXISTS ${tablename}`);
 }
+
+/** Removes every (period) slice of a source from cost_record in one transaction. */
+export async function dropSourceSlices(dataSource: DataSource, sourceId: number): Promise<number> {
+  return dataSource.transaction(async (m) => {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('finops.cost_record.partitions'))`);
+    const leaves = (await m.query(
+      `SELECT c.relname FROM pg_inherits i
+         JOIN pg_class c ON c.oid = i.inhrelid
+         JOIN pg_class p ON p.oid = i.inhparent
+        WHERE p.relname LIKE 'cost\\_record\\_y%' AND c.relname LIKE $1 ESCAPE '\\'`,
+      [`%\\_s${sourceId}`],
+    )) as { relname: string }[];
+    for (const { relname } of leaves) await m.query(`DROP TABLE ${relname}`);
+    return leaves.length;
+  });
+}
