@@ -1,4 +1,4 @@
-import { FOCUS_COLUMNS } from '../../billing/focus-columns.js';
+import { FOCUS_COLUMNS, MONEY_COLUMNS } from '../../billing/focus-columns.js';
 import { ImportProblem } from '../import-errors.js';
 import { HeaderPlan } from './focus-header.js';
 import {
@@ -36,7 +36,7 @@ const PUBLISHER_NAME = idx('PublisherName');
 const SERVICE_PROVIDER_NAME = idx('ServiceProviderName');
 const HOST_PROVIDER_NAME = idx('HostProviderName');
 const TAGS = idx('Tags');
-const MONEY = new Set(['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost'].map(idx));
+const MONEY = new Set(MONEY_COLUMNS.map(idx));
 const ENUM = FOCUS_COLUMNS.map((c) => isEnumColumn(c.name));
 const REQUIRED = FOCUS_COLUMNS.flatMap((c, i) => (c.required ? [i] : []));
 const PERIOD_PAIRS: readonly [number, number, string][] = [
