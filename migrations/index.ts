@@ -3,6 +3,7 @@ import { CreateImportRun1795365900001 } from './1795365900001-CreateImportRun.js
 import { CreateCostRecord1795365900002 } from './1795365900002-CreateCostRecord.js';
 import { CreateApiToken1795365900003 } from './1795365900003-CreateApiToken.js';
 import { CreateAuditEvent1795365900004 } from './1795365900004-CreateAuditEvent.js';
+import { ImportRunPeriodAndRequests1795365900005 } from './1795365900005-ImportRunPeriodAndRequests.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CreateCostRecord1795365900002,
   CreateApiToken1795365900003,
   CreateAuditEvent1795365900004,
+  ImportRunPeriodAndRequests1795365900005,
 ];

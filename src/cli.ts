@@ -13,7 +13,7 @@ import {
   periodSchema,
 } from './billing/cost-query.js';
 import { CostsService } from './billing/costs.service.js';
-import { formatCosts, formatImport } from './cli/format.js';
+import { formatCosts, formatImport, formatPeriodRuns } from './cli/format.js';
 import { createProgressPrinter } from './cli/progress.js';
 import { addTokenCommands, cliPrincipal } from './cli/token-commands.js';
 import os from 'node:os';
@@ -22,7 +22,13 @@ import { migrate } from './database/data-source.js';
 import { FocusFileImportService } from './ingestion/focus-file/focus-file-import.service.js';
 import { ImportBusyError, ImportValidationError } from './ingestion/import-errors.js';
 import { ImportRunsService } from './ingestion/import-runs.service.js';
-import { SourcesService } from './sources/sources.service.js';
+import { PeriodRunResult } from './ingestion/cloud/cloud-import.service.js';
+import { ImportSummary } from './ingestion/focus-file/focus-file-import.service.js';
+import {
+  SourceRunFailedError,
+  SourceRunResult,
+  SourcesService,
+} from './sources/sources.service.js';
 import { createLogger, PinoNestLogger } from './logging/logger.js';
 
 /** Runs `work` inside the application (database ready, migrations applied), then shuts down. */
@@ -161,16 +167,27 @@ export function buildProgram(): Command {
     )
     .option('--json', 'print a machine-readable summary')
     .action(async (name: string, opts: { period?: string; json?: boolean }) => {
-      const summaries = await withApp((app) =>
-        app
-          .get(SourcesService)
-          .run(name, { trigger: 'cli', actor: CLI_ACTOR, period: opts.period }),
-      );
+      let results: SourceRunResult[];
+      let failure: SourceRunFailedError | undefined;
+      try {
+        results = await withApp((app) =>
+          app
+            .get(SourcesService)
+            .run(name, { trigger: 'cli', actor: CLI_ACTOR, period: opts.period }),
+        );
+      } catch (err) {
+        if (!(err instanceof SourceRunFailedError)) throw err;
+        results = err.results;
+        failure = err;
+      }
+      const periods = results.filter((r): r is PeriodRunResult => 'kind' in r);
+      const files = results.filter((r): r is ImportSummary => !('kind' in r));
       process.stdout.write(
         opts.json
-          ? `${JSON.stringify(summaries)}\n`
-          : `${summaries.map(formatImport).join('\n')}\n`,
+          ? `${JSON.stringify(results)}\n`
+          : `${[...files.map(formatImport), formatPeriodRuns(periods)].filter(Boolean).join('\n')}\n`,
       );
+      if (failure) throw failure;
     });
 
   program
@@ -186,7 +203,7 @@ export function buildProgram(): Command {
       }
       for (const r of runs) {
         process.stdout.write(
-          `${r.id}\t${r.startedAt}\t${r.source}\t${r.status}\t${r.rowsLoaded} rows\t${r.fileName ?? ''}${r.error ? `\t${r.error.split('\n')[0]}` : ''}\n`,
+          `${r.id}\t${r.startedAt}\t${r.source}\t${r.status}\t${r.rowsLoaded} rows\t${r.fileName ?? r.period ?? ''}${r.error ? `\t${r.error.split('\n')[0]}` : ''}\n`,
         );
       }
     });
@@ -198,6 +215,7 @@ export function buildProgram(): Command {
 function report(err: unknown): string {
   if (err instanceof ImportValidationError) return err.message;
   if (err instanceof ConfigError || err instanceof ImportBusyError) return err.message;
+  if (err instanceof SourceRunFailedError) return err.message;
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'ENOENT' && e.path) return `${e.path}: no such file`;
   return (e.message ?? String(err)).split('\n')[0]!;

@@ -11,7 +11,11 @@ import type { Logger } from 'pino';
 import { ImportBusyError, ImportValidationError } from '../ingestion/import-errors.js';
 import { LOGGER } from '../logging/logger.js';
 import { TooManyAuthFailuresError } from '../auth/failure-limiter.js';
-import { InvalidSourceRequestError, UnknownSourceError } from '../sources/sources.service.js';
+import {
+  InvalidSourceRequestError,
+  SourceRunFailedError,
+  UnknownSourceError,
+} from '../sources/sources.service.js';
 
 /** The one place where errors become HTTP responses. Unknown errors are 500s without details. */
 @Catch()
@@ -45,6 +49,13 @@ export class DomainErrorsFilter implements ExceptionFilter {
       res.status(404).json({ error: 'unknown_source', message: error.message });
     } else if (error instanceof InvalidSourceRequestError) {
       res.status(400).json({ error: 'invalid_request', message: error.message });
+    } else if (error instanceof SourceRunFailedError) {
+      // The provider failed us (or sent what we cannot read): a gateway error, with each period.
+      res.status(502).json({
+        error: 'source_failed',
+        message: error.message.split('\n')[0],
+        results: error.results,
+      });
     } else if (error instanceof ImportBusyError) {
       res.status(409).json({ error: 'import_busy', message: error.message });
     } else if (error instanceof HttpException) {

@@ -1,4 +1,5 @@
 import { CostReport } from '../billing/cost-query.js';
+import { PeriodRunResult } from '../ingestion/cloud/cloud-import.service.js';
 import { ImportSummary } from '../ingestion/focus-file/focus-file-import.service.js';
 
 /** Plain-text table with left-aligned text and right-aligned amounts. */
@@ -39,6 +40,29 @@ export function formatImport(s: ImportSummary): string {
     lines.push(`kept ${count} odd value(s) in extensions: ${warning}`);
   }
   return lines.join('\n');
+}
+
+/** One table for the periods of a cloud source run. */
+export function formatPeriodRuns(results: readonly PeriodRunResult[]): string {
+  if (results.length === 0) return '';
+  const head = `source "${results[0]!.source}" (${results[0]!.kind})`;
+  return [
+    head,
+    table(
+      ['period', 'status', 'run', 'rows', 'BilledCost', 'EffectiveCost', 'requests'],
+      results.map((r) => [
+        r.period,
+        r.status,
+        r.runId === null ? '-' : String(r.runId),
+        String(r.rows),
+        r.billedCost,
+        r.effectiveCost,
+        String(r.requests),
+      ]),
+      [2, 3, 4, 5, 6],
+    ),
+    ...results.filter((r) => r.message).map((r) => `${r.period}: ${r.message}`),
+  ].join('\n');
 }
 
 export function formatCosts(r: CostReport): string {

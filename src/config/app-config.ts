@@ -27,21 +27,130 @@ const cronSchema = z.string().superRefine((expr, ctx) => {
     });
 });
 
-const sourceSchema = z
+/** Fields every source kind shares. */
+const common = {
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, ".", "_" or "-"'),
+  /** When to run (UTC); without it the source runs only on demand. */
+  schedule: cronSchema.optional(),
+  /** Days after a month ends during which its data is still re-imported (providers restate). */
+  restatementDays: z.number().int().min(0).max(31).default(5),
+  enabled: z.boolean().default(true),
+};
+
+/** A credential in config: `${env:NAME}` or `${file:/path}`, never the secret itself. */
+const secretRef = z
+  .string()
+  .regex(/^\$\{(env|file):[^}]+\}$/, 'must be ${env:NAME} or ${file:/path}, not the secret itself');
+
+/** Base URL replacing the provider's (sovereign clouds, proxies, private endpoints). */
+const endpoint = z.string().url().optional();
+
+/** Paid API requests one run may make before it stops with an error (cost guard). */
+const maxRequests = z.number().int().min(1).max(100_000).default(500);
+
+const tagKey = z.string().min(1).max(128);
+
+const focusFileSource = z
   .object({
-    name: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, ".", "_" or "-"'),
-    kind: z.enum(['focus-file']),
-    /** focus-file: the file a provider export lands in (CSV, CSV.gz or Parquet). */
+    ...common,
+    kind: z.literal('focus-file'),
+    /** The file a provider export lands in (CSV, CSV.gz or Parquet). */
     path: z.string().min(1),
-    /** When to run (UTC); without it the source runs only on demand. */
-    schedule: cronSchema.optional(),
-    /** Days after a month ends during which its data is still re-imported (providers restate). */
-    restatementDays: z.number().int().min(0).max(31).default(5),
-    enabled: z.boolean().default(true),
   })
   .strict();
+
+const awsSource = z
+  .object({
+    ...common,
+    kind: z.literal('aws-cost-explorer'),
+    endpoint,
+    /** Signing region of Cost Explorer (us-east-1; cn-northwest-1 for China). */
+    region: z.string().min(1).default('us-east-1'),
+    /** Without credentials the AWS default chain is used (env, profile, instance role). */
+    credentials: z
+      .object({
+        accessKeyId: secretRef,
+        secretAccessKey: secretRef,
+        sessionToken: secretRef.optional(),
+      })
+      .strict()
+      .optional(),
+    /** Dimensions kept on each row, drilled two at a time (GetCostAndUsage groups by at most two). */
+    groupBy: z
+      .array(z.string().regex(/^[A-Z_]+$/, 'a Cost Explorer dimension such as SERVICE'))
+      .min(1)
+      .default(['LINKED_ACCOUNT', 'REGION', 'SERVICE', 'USAGE_TYPE']),
+    /** Cost allocation tag keys that become Tags. */
+    tagKeys: z.array(tagKey).default([]),
+    /** The payer account, stored as BillingAccountId (Cost Explorer does not return it). */
+    billingAccountId: z.string().min(1).optional(),
+    /** Read a billing view (e.g. a custom or primary view ARN) instead of the account's own. */
+    billingViewArn: z.string().startsWith('arn:').optional(),
+    maxRequests,
+  })
+  .strict();
+
+const azureSource = z
+  .object({
+    ...common,
+    kind: z.literal('azure-cost-management'),
+    /** e.g. subscriptions/<id> or providers/Microsoft.Billing/billingAccounts/<id> (no leading "/"). */
+    scope: z
+      .string()
+      .min(1)
+      .transform((s) => s.replace(/^\/+/, '')),
+    endpoint,
+    apiVersion: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/)
+      .default('2023-11-01'),
+    /** Service principal; without it DefaultAzureCredential is used (managed identity, CLI, env). */
+    credentials: z
+      .object({
+        tenantId: z.string().min(1),
+        clientId: z.string().min(1),
+        clientSecret: secretRef,
+        /** Sovereign clouds: e.g. https://login.microsoftonline.us */
+        authorityHost: z.string().url().optional(),
+      })
+      .strict()
+      .optional(),
+    groupBy: z
+      .array(z.string().regex(/^[A-Za-z]+$/, 'a Cost Management dimension such as ServiceName'))
+      .min(1)
+      .default(['SubscriptionId', 'ResourceLocation', 'ResourceId', 'ServiceName']),
+    tagKeys: z.array(tagKey).default([]),
+    maxRequests,
+  })
+  .strict();
+
+const gcpSource = z
+  .object({
+    ...common,
+    kind: z.literal('gcp-billing-export'),
+    /** The export table, `project.dataset.gcp_billing_export_resource_v1_XXXXXX_XXXXXX_XXXXXX`. */
+    table: z.string().regex(/^[a-z0-9.-]+\.[A-Za-z0-9_]+\.[A-Za-z0-9_]+$/, 'project.dataset.table'),
+    /** Project that runs (and pays for) the query; defaults to the table's project. */
+    projectId: z.string().min(1).optional(),
+    location: z.string().min(1).optional(),
+    endpoint,
+    /** Cloud Billing catalog endpoint (list prices); the public one when not set. */
+    catalogEndpoint: endpoint,
+    /** Look up list prices in the Cloud Billing catalog for rows the export gives none. */
+    catalog: z.boolean().default(true),
+    /** Service-account key JSON (`${file:/key.json}`); without it Application Default Credentials. */
+    serviceAccountKey: secretRef.optional(),
+  })
+  .strict();
+
+const sourceSchema = z.discriminatedUnion('kind', [
+  focusFileSource,
+  awsSource,
+  azureSource,
+  gcpSource,
+]);
 
 const sourcesFileSchema = z
   .object({ sources: z.array(sourceSchema).default([]) })
@@ -60,6 +169,11 @@ const sourcesFileSchema = z
   });
 
 export type SourceConfig = z.infer<typeof sourceSchema>;
+export type FocusFileSourceConfig = z.infer<typeof focusFileSource>;
+export type AwsSourceConfig = z.infer<typeof awsSource>;
+export type AzureSourceConfig = z.infer<typeof azureSource>;
+export type GcpSourceConfig = z.infer<typeof gcpSource>;
+export type CloudSourceConfig = AwsSourceConfig | AzureSourceConfig | GcpSourceConfig;
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),

@@ -135,6 +135,14 @@ export class CostSliceLoader {
     return stage.push(text + '\n');
   }
 
+  /**
+   * Makes a period (`YYYY-MM-01`) part of the swap even if no row arrives, so a provider that now
+   * reports nothing for it replaces the old slice with an empty one.
+   */
+  async expect(period: string): Promise<void> {
+    if (!this.stages.has(period)) await this.openStage(period);
+  }
+
   private async openStage(period: string): Promise<void> {
     this.stages.set(
       period,

@@ -68,4 +68,12 @@ export class ImportRun {
 
   @Column({ type: 'text', nullable: true })
   error!: string | null;
+
+  /** The one billing period a cloud import run covers (`YYYY-MM-01`); null for file imports. */
+  @Column({ name: 'billing_period', type: 'date', nullable: true })
+  billingPeriod!: string | null;
+
+  /** Provider API requests the run made (Cost Explorer bills each one). */
+  @Column({ type: 'integer', nullable: true })
+  requests!: number | null;
 }

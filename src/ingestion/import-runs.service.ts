@@ -26,6 +26,10 @@ export interface ImportRunView {
   problems: ImportRun['problems'];
   warnings: ImportRun['warnings'];
   error: string | null;
+  /** The billing period of a cloud import run (`YYYY-MM`); null for file imports. */
+  period: string | null;
+  /** Provider API requests made (cloud imports). */
+  requests: number | null;
 }
 
 @Injectable()
@@ -96,7 +100,7 @@ export class ImportRunsService {
 
   async list(limit = 50, source?: string): Promise<ImportRunView[]> {
     const rows = (await this.dataSource.query(
-      `SELECT r.*, s.name AS source_name FROM import_run r JOIN billing_source s ON s.id = r.source_id
+      `SELECT r.*, to_char(r.billing_period, 'YYYY-MM') AS period, s.name AS source_name FROM import_run r JOIN billing_source s ON s.id = r.source_id
         WHERE $2::text IS NULL OR s.name = $2
         ORDER BY r.started_at DESC, r.id DESC LIMIT $1`,
       [limit, source ?? null],
@@ -118,6 +122,8 @@ export class ImportRunsService {
       problems: r['problems'] as ImportRun['problems'],
       warnings: r['warnings'] as ImportRun['warnings'],
       error: r['error'] as string | null,
+      period: r['period'] as string | null,
+      requests: r['requests'] === null ? null : Number(r['requests']),
     }));
   }
 }

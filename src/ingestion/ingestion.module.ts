@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BillingModule } from '../billing/billing.module.js';
+import { CloudImportService } from './cloud/cloud-import.service.js';
+import { CloudTransport } from './cloud/cloud-transport.js';
 import { FocusFileImportService } from './focus-file/focus-file-import.service.js';
 import { ImportRunsService } from './import-runs.service.js';
 import { ImportsController } from './imports.controller.js';
@@ -8,7 +10,19 @@ import { SampleDataLoader } from './sample-data.loader.js';
 @Module({
   imports: [BillingModule],
   controllers: [ImportsController],
-  providers: [ImportRunsService, FocusFileImportService, SampleDataLoader],
-  exports: [ImportRunsService, FocusFileImportService, SampleDataLoader],
+  providers: [
+    ImportRunsService,
+    FocusFileImportService,
+    CloudImportService,
+    CloudTransport,
+    SampleDataLoader,
+  ],
+  exports: [
+    ImportRunsService,
+    FocusFileImportService,
+    CloudImportService,
+    CloudTransport,
+    SampleDataLoader,
+  ],
 })
 export class IngestionModule {}

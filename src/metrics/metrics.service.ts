@@ -39,6 +39,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly providerRequests = new Counter({
+    name: 'finops_provider_requests_total',
+    help: 'Billing API requests made by cloud importers, by source and outcome (sent, retried); Cost Explorer bills each',
+    labelNames: ['source', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   private processMetrics = false;
 
   /**

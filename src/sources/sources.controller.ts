@@ -6,8 +6,7 @@ import { validate } from '../api/validate.js';
 import { Allow } from '../auth/access.decorators.js';
 import { principalOf } from '../auth/auth.guard.js';
 import { periodSchema } from '../billing/cost-query.js';
-import { ImportSummary } from '../ingestion/focus-file/focus-file-import.service.js';
-import { SourcesService, SourceStatus } from './sources.service.js';
+import { SourceRunResult, SourcesService, SourceStatus } from './sources.service.js';
 
 const runBody = z.object({ period: periodSchema.optional() }).strict();
 
@@ -32,7 +31,7 @@ export class SourcesController {
     @Param('name') name: string,
     @Body() body: unknown,
     @Req() req: Request,
-  ): Promise<ImportSummary[]> {
+  ): Promise<SourceRunResult[]> {
     const { period } = validate(runBody, body ?? {});
     return this.sources.run(name, { trigger: 'api', actor: principalOf(req), period });
   }

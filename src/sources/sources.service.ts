@@ -3,10 +3,12 @@ import { CronTime } from 'cron';
 import { DataSource } from 'typeorm';
 import { Principal } from '../auth/roles.js';
 import { APP_CONFIG, AppConfig, SourceConfig } from '../config/app-config.js';
+import { CloudImportService, PeriodRunResult } from '../ingestion/cloud/cloud-import.service.js';
 import {
   FocusFileImportService,
   ImportSummary,
 } from '../ingestion/focus-file/focus-file-import.service.js';
+import { periodsToImport } from './restatement-window.js';
 
 export class UnknownSourceError extends Error {
   constructor(readonly source: string) {
@@ -22,6 +24,23 @@ export class InvalidSourceRequestError extends Error {
     this.name = 'InvalidSourceRequestError';
   }
 }
+
+/** Some periods of a cloud source failed; the others (listed in results) still landed. */
+export class SourceRunFailedError extends Error {
+  constructor(readonly results: PeriodRunResult[]) {
+    const failed = results.filter((r) => r.status === 'failed');
+    super(
+      [
+        `source "${results[0]?.source}": ${failed.length} of ${results.length} period(s) failed; their previous data is kept`,
+        ...failed.map((r) => `  ${r.period}: ${r.message}`),
+      ].join('\n'),
+    );
+    this.name = 'SourceRunFailedError';
+  }
+}
+
+/** A file import's summary, or one billing period of a cloud source. */
+export type SourceRunResult = ImportSummary | PeriodRunResult;
 
 export interface SourceStatus {
   name: string;
@@ -45,6 +64,8 @@ export interface RunOptions {
   actor?: Principal;
   /** A single billing period to import (`YYYY-MM`), where the kind supports it. */
   period?: string;
+  /** The clock (tests); decides which periods a cloud source re-imports. */
+  now?: Date;
 }
 
 /** The configured sources: what they are, when they run next, how fresh their data is. */
@@ -54,6 +75,7 @@ export class SourcesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly focusFiles: FocusFileImportService,
+    private readonly cloud: CloudImportService,
   ) {}
 
   configured(): SourceConfig[] {
@@ -66,22 +88,40 @@ export class SourcesService {
     return source;
   }
 
-  /** Runs one source now. A focus-file source imports its whole file (every period in it). */
-  async run(name: string, opts: RunOptions): Promise<ImportSummary[]> {
+  /**
+   * Runs one source now. A focus-file source imports its whole file (every period in it); a cloud
+   * source imports the given period, or the current one plus the previous one while it is still
+   * within the restatement window. Throws SourceRunFailedError when any period failed.
+   */
+  async run(name: string, opts: RunOptions): Promise<SourceRunResult[]> {
     const source = this.get(name);
-    if (opts.period) {
-      throw new InvalidSourceRequestError(
-        `source "${name}" (${source.kind}) imports whole files; a period does not apply`,
-      );
+    if (source.kind === 'focus-file') {
+      if (opts.period) {
+        throw new InvalidSourceRequestError(
+          `source "${name}" (${source.kind}) imports whole files; a period does not apply`,
+        );
+      }
+      return [
+        await this.focusFiles.importFile({
+          path: source.path,
+          source: source.name,
+          trigger: opts.trigger,
+          actor: opts.actor,
+        }),
+      ];
     }
-    return [
-      await this.focusFiles.importFile({
-        path: source.path,
-        source: source.name,
-        trigger: opts.trigger,
-        actor: opts.actor,
-      }),
-    ];
+    const now = opts.now ?? new Date();
+    if (opts.period && opts.period > now.toISOString().slice(0, 7)) {
+      throw new InvalidSourceRequestError(`billing period ${opts.period} has not started yet`);
+    }
+    const periods = opts.period ? [opts.period] : periodsToImport(now, source.restatementDays);
+    const results = await this.cloud.importPeriods(source, periods, {
+      trigger: opts.trigger,
+      actor: opts.actor,
+      now,
+    });
+    if (results.some((r) => r.status === 'failed')) throw new SourceRunFailedError(results);
+    return results;
   }
 
   async status(now = new Date()): Promise<SourceStatus[]> {

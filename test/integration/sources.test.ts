@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../src/app.module.js';
-import { ConfigError, loadSources, SourceConfig } from '../../src/config/app-config.js';
+import { ConfigError, FocusFileSourceConfig, loadSources } from '../../src/config/app-config.js';
 import { PinoNestLogger } from '../../src/logging/logger.js';
 import { SourceScheduler } from '../../src/sources/source-scheduler.js';
 import {
@@ -13,12 +13,17 @@ import {
   SourcesService,
   UnknownSourceError,
 } from '../../src/sources/sources.service.js';
+import { ImportSummary } from '../../src/ingestion/focus-file/focus-file-import.service.js';
 import { fixture, SAMPLE_CSV } from '../support/fixtures.js';
 import { testConfig, testLogger } from '../support/test-app.js';
 import { createTestDatabase } from '../support/test-db.js';
 import { after } from 'node:test';
 
-const source = (name: string, file: string, extra: Partial<SourceConfig> = {}): SourceConfig => ({
+const source = (
+  name: string,
+  file: string,
+  extra: Partial<FocusFileSourceConfig> = {},
+): FocusFileSourceConfig => ({
   name,
   kind: 'focus-file',
   path: file,
@@ -81,7 +86,7 @@ describe('sources configuration', () => {
 
 describe('running sources', () => {
   it('runs a source on demand and reports status, next run and freshness', async () => {
-    const [summary] = await svc.run('messy', { trigger: 'cli' });
+    const [summary] = (await svc.run('messy', { trigger: 'cli' })) as ImportSummary[];
     assert.deepEqual(
       summary!.periods.map((p) => p.period),
       ['2024-09', '2024-10'],

@@ -1,0 +1,280 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource, QueryRunner } from 'typeorm';
+import { AuditService } from '../../audit/audit.service.js';
+import { Principal } from '../../auth/roles.js';
+import { BillingSourcesService } from '../../billing/billing-sources.service.js';
+import { CloudSourceConfig } from '../../config/app-config.js';
+import { LOGGER } from '../../logging/logger.js';
+import { MetricsService } from '../../metrics/metrics.service.js';
+import { CostSliceLoader } from '../cost-slice-loader.js';
+import { planHeader } from '../focus-file/focus-header.js';
+import { normalizeRow } from '../focus-file/focus-row.normalizer.js';
+import { ImportValidationError } from '../import-errors.js';
+import { ImportRunsService } from '../import-runs.service.js';
+import { ImportTally } from '../import-tally.js';
+import { CloudFetcher, FetchContext, RequestBudgetError } from './cloud-fetcher.js';
+import { CloudTransport } from './cloud-transport.js';
+import { createFetcher } from './fetcher-factory.js';
+
+/** What happened to one (source, billing period). */
+export interface PeriodRunResult {
+  source: string;
+  kind: string;
+  period: string;
+  status: 'succeeded' | 'failed' | 'skipped';
+  runId: number | null;
+  rows: number;
+  billedCost: string;
+  effectiveCost: string;
+  /** Provider requests made (Cost Explorer bills $0.01 for each). */
+  requests: number;
+  retries: number;
+  /** Why it failed or was skipped. */
+  message: string | null;
+}
+
+export interface CloudRunOptions {
+  trigger: 'cli' | 'api' | 'schedule';
+  actor?: Principal;
+  now?: Date;
+}
+
+/** Advisory lock key (bigint space) of one (source, period): readable in pg_locks as sourceId·10⁶ + yyyymm. */
+export function periodLockKey(sourceId: number, period: string): string {
+  return String(BigInt(sourceId) * 1_000_000n + BigInt(period.slice(0, 4) + period.slice(5, 7)));
+}
+
+/**
+ * Imports cloud billing one (source, billing period) at a time. Each period is its own import
+ * run under its own advisory lock: a replica that finds the lock taken skips that period and says
+ * so, and a period that fails keeps its last good data while the other periods still land.
+ */
+@Injectable()
+export class CloudImportService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sources: BillingSourcesService,
+    private readonly runs: ImportRunsService,
+    private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
+    private readonly transport: CloudTransport,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  async importPeriods(
+    config: CloudSourceConfig,
+    periods: readonly string[],
+    opts: CloudRunOptions,
+  ): Promise<PeriodRunResult[]> {
+    const source = await this.sources.ensure(config.name, config.kind);
+    await this.runs.reapInterrupted();
+    const fetcher = createFetcher(config, this.transport);
+    const results: PeriodRunResult[] = [];
+    for (const period of periods) {
+      results.push(await this.importPeriod(config, source.id, fetcher, period, opts));
+    }
+    return results;
+  }
+
+  private async importPeriod(
+    config: CloudSourceConfig,
+    sourceId: number,
+    fetcher: CloudFetcher,
+    period: string,
+    opts: CloudRunOptions,
+  ): Promise<PeriodRunResult> {
+    const result: PeriodRunResult = {
+      source: config.name,
+      kind: config.kind,
+      period,
+      status: 'skipped',
+      runId: null,
+      rows: 0,
+      billedCost: '0',
+      effectiveCost: '0',
+      requests: 0,
+      retries: 0,
+      message: null,
+    };
+    const key = periodLockKey(sourceId, period);
+    const lock = this.dataSource.createQueryRunner();
+    await lock.connect();
+    try {
+      const [{ locked }] = (await lock.query(`SELECT pg_try_advisory_lock($1::bigint) AS locked`, [
+        key,
+      ])) as [{ locked: boolean }];
+      if (!locked) {
+        result.message = `another process or replica is importing ${config.name} ${period}; skipped`;
+        this.log.info(
+          { event: 'import.skipped', source: config.name, period, reason: 'lock held elsewhere' },
+          result.message,
+        );
+        return result;
+      }
+      try {
+        await this.runLocked(config, sourceId, fetcher, period, opts, lock, result);
+      } finally {
+        await lock.query(`SELECT pg_advisory_unlock($1::bigint)`, [key]);
+      }
+      return result;
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async runLocked(
+    config: CloudSourceConfig,
+    sourceId: number,
+    fetcher: CloudFetcher,
+    period: string,
+    opts: CloudRunOptions,
+    lock: QueryRunner,
+    result: PeriodRunResult,
+  ): Promise<void> {
+    const runId = await this.runs.begin(sourceId, opts.trigger, null, lock);
+    result.runId = Number(runId);
+    await this.runs.update(runId, { format: config.kind, billingPeriod: `${period}-01` });
+    if (opts.actor) {
+      await this.audit.record({
+        actor: opts.actor.name,
+        actorRole: opts.actor.role,
+        action: 'import.triggered',
+        target: `source:${config.name}`,
+        after: { runId: result.runId, period, trigger: opts.trigger },
+      });
+    }
+    const started = Date.now();
+    const loader = new CostSliceLoader(this.dataSource, sourceId, runId);
+    const tally = new ImportTally(0);
+    const ctx = this.context(config, result, opts.now ?? new Date());
+    const request = `${config.kind} ${config.name} ${period}`;
+    try {
+      const plan = planHeader(fetcher.columns);
+      if (!('targets' in plan)) throw new Error(`internal: bad column list: ${plan[0]?.reason}`);
+      await loader.expect(`${period}-01`);
+      let line = 0;
+      for await (const cells of fetcher.fetch(period, ctx)) {
+        line++;
+        const normalized = normalizeRow(
+          plan,
+          fetcher.columns.map((c) => cells[c] ?? ''),
+          line,
+        );
+        if (!normalized.ok) {
+          tally.rejectedRow(line, normalized.problems);
+        } else if (normalized.row.period !== `${period}-01`) {
+          tally.rejectedRow(line, [
+            {
+              line,
+              column: 'BillingPeriodStart',
+              reason: `row belongs to ${normalized.row.period.slice(0, 7)}, not ${period}`,
+            },
+          ]);
+        } else {
+          tally.accepted(normalized.row.warnings);
+          const wait = loader.add(normalized.row, line);
+          if (wait) await wait;
+        }
+        if (tally.hopeless) break;
+      }
+      if (tally.overLimit) {
+        throw new ImportValidationError(
+          request,
+          tally.problems,
+          `${request}: ${tally.rejectedRows} provider row(s) could not be mapped to FOCUS; nothing was imported`,
+        );
+      }
+      const [summary] = await loader.finish();
+      await loader.commit((q) =>
+        this.runs.update(
+          runId,
+          {
+            status: 'succeeded',
+            finishedAt: new Date(),
+            rowsRead: String(tally.rowsRead),
+            rowsLoaded: String(summary!.rows),
+            periods: [summary!],
+            warnings: tally.warnings,
+            requests: result.requests,
+          },
+          q,
+        ),
+      );
+      Object.assign(result, {
+        status: 'succeeded',
+        rows: summary!.rows,
+        billedCost: summary!.billedCost,
+        effectiveCost: summary!.effectiveCost,
+      });
+      this.metrics.recordImport(
+        config.name,
+        'succeeded',
+        (Date.now() - started) / 1000,
+        result.rows,
+      );
+      this.log.info(
+        {
+          event: 'import.succeeded',
+          runId,
+          source: config.name,
+          period,
+          rows: result.rows,
+          requests: result.requests,
+          retries: result.retries,
+          ms: Date.now() - started,
+        },
+        `import succeeded (${result.requests} provider requests)`,
+      );
+    } catch (err) {
+      await loader.abort();
+      const message = (err as Error).message;
+      await this.runs.update(runId, {
+        status: 'failed',
+        finishedAt: new Date(),
+        rowsRead: String(tally.rowsRead),
+        rowsRejected: String(tally.rejectedRows),
+        problems: tally.problems,
+        rejected: tally.rejected,
+        error: message,
+        requests: result.requests,
+      });
+      Object.assign(result, { status: 'failed', message });
+      this.metrics.recordImport(config.name, 'failed', (Date.now() - started) / 1000, 0);
+      this.log.warn(
+        {
+          event: 'import.failed',
+          runId,
+          source: config.name,
+          period,
+          requests: result.requests,
+          reason: message.split('\n')[0],
+          budget: err instanceof RequestBudgetError ? err.limit : undefined,
+        },
+        'import failed; previous data kept',
+      );
+    }
+  }
+
+  private context(config: CloudSourceConfig, result: PeriodRunResult, now: Date): FetchContext {
+    const limit = 'maxRequests' in config ? config.maxRequests : Number.POSITIVE_INFINITY;
+    return {
+      retry: this.transport.retry,
+      sleep: this.transport.sleep,
+      log: this.log.child({ source: config.name }),
+      now,
+      budget: { limit, remaining: () => limit - result.requests },
+      countRequest: () => {
+        if (result.requests >= limit) {
+          throw new RequestBudgetError(limit, `${result.requests} requests made`);
+        }
+        result.requests++;
+        this.metrics.providerRequests.inc({ source: config.name, outcome: 'sent' });
+      },
+      countRetry: () => {
+        result.retries++;
+        this.metrics.providerRequests.inc({ source: config.name, outcome: 'retried' });
+      },
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CsvTokenizer } from '../focus-file/csv-tokenizer.js';
+
+/**
+ * Lookup tables shipped in `reference-data/` (FinOps toolkit and FOCUS converter open data, MIT;
+ * see NOTICE). Read once, on first use.
+ */
+function table(file: string): string[][] {
+  const text = readFileSync(
+    fileURLToPath(new URL(`../../../../reference-data/${file}`, import.meta.url)),
+    'utf8',
+  );
+  const rows: string[][] = [];
+  const tokenizer = new CsvTokenizer();
+  tokenizer.push(text, (cells) => rows.push(cells));
+  tokenizer.end((cells) => rows.push(cells));
+  return rows.slice(1);
+}
+
+function lazy<T>(load: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= load());
+}
+
+/** Azure location spellings (`East US`, `eastus`, `US East`) → canonical RegionId and RegionName. */
+export const azureRegions = lazy(
+  () =>
+    new Map(
+      table('azure-regions.csv').map(([original, id, name]) => [
+        original!,
+        { id: id!, name: name! },
+      ]),
+    ),
+);
+
+/** Azure ARM resource type (lower-case) → FOCUS ServiceName, ServiceCategory, ServiceSubcategory. */
+export const azureResourceTypes = lazy(
+  () =>
+    new Map(
+      table('azure-resource-types.csv').map(([type, name, category, subcategory]) => [
+        type!,
+        { name: name!, category: category!, subcategory: subcategory! },
+      ]),
+    ),
+);
+
+/** GCP service description (`Compute Engine`) → FOCUS ServiceCategory. */
+export const gcpServiceCategories = lazy(
+  () =>
+    new Map(
+      table('gcp-service-categories.csv').map(([service, category]) => [service!, category!]),
+    ),
+);
