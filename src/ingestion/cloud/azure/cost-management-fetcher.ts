@@ -121,10 +121,13 @@ export class CostManagementFetcher implements CloudFetcher {
       () => this.firstPage(definition),
       readAzureError,
     );
+    const seen = new Set<string>();
     for (let n = 2; ; n++) {
       yield* this.decode(page, q.groupBy, what);
       const next = page.nextLink;
       if (!next) return;
+      if (seen.has(next)) throw new MalformedResponseError(`${what}: nextLink repeats ${next}`);
+      seen.add(next);
       page = await callProvider(
         ctx,
         `${what} page ${n}`,
