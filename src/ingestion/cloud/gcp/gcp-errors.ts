@@ -30,10 +30,12 @@ export function readGoogleError(err: unknown): ErrorReading {
     reasons.some((r) => r === 'rateLimitExceeded' || r === 'backendError') ||
     (e.code === undefined &&
       /ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up/.test(e.message ?? ''));
+  // BigQuery lists the reasons in `errors`; its own message then only says "multiple errors".
+  const detail = (e.errors ?? []).map((x) => x.message).filter(Boolean).join('; ') || e.message;
   const label = isGax ? `gRPC code ${e.code}` : status ? `HTTP ${status}` : '';
   return {
     retryable,
     retryAfterSeconds: retryAfterSeconds(e.response?.headers ?? {}),
-    message: `${e.message ?? String(err)}${label ? ` (${label})` : ''}`,
+    message: `${detail ?? String(err)}${label ? ` (${label})` : ''}`,
   };
 }
