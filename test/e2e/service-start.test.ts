@@ -37,6 +37,10 @@ async function startService(port: number) {
     env: env(port),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // A failed assertion must not leave the service (and this test file) running.
+  after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
   let log = '';
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
@@ -74,7 +78,8 @@ describe('npm start on a fresh machine', () => {
       await fetch(`http://127.0.0.1:${port}/api/costs?basis=billed`, { headers })
     ).json()) as { period: string; totals: { cost: string }[] };
     assert.equal(costs.period, '2024-09');
-    assert.equal(costs.totals[0]!.cost, '5.98839374320');
+    // AWS (FOCUS sample) + Azure + GCP samples, side by side in September 2024
+    assert.equal(costs.totals[0]!.cost, '440.424760806921842802');
     const runs = (await (
       await fetch(`http://127.0.0.1:${port}/api/imports`, { headers })
     ).json()) as {
@@ -83,7 +88,11 @@ describe('npm start on a fresh machine', () => {
     }[];
     assert.deepEqual(
       runs.map((r) => [r.trigger, r.source]),
-      [['sample', 'sample-focus']],
+      [
+        ['sample', 'sample-gcp'],
+        ['sample', 'sample-azure'],
+        ['sample', 'sample-focus'],
+      ],
     );
 
     // The CLI attaches to the service's embedded server and leaves it running.
@@ -109,7 +118,7 @@ describe('npm start on a fresh machine', () => {
     const runsAfter = (await (
       await fetch(`http://127.0.0.1:${port}/api/imports`, { headers })
     ).json()) as unknown[];
-    assert.equal(runsAfter.length, 1);
+    assert.equal(runsAfter.length, 3);
     again.child.kill('SIGTERM');
     await again.exited;
     assert.equal(existsSync(path.join(dataDir, 'pg', 'postmaster.pid')), false);

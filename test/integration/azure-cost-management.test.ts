@@ -126,10 +126,7 @@ describe('azure-cost-management importer', () => {
     assert.equal(r!.status, 'succeeded', r!.message ?? '');
     assert.equal(r!.requests, 4, 'two pages for each of ActualCost and AmortizedCost');
     const follow = http.sent.at(-1)!;
-    assert.equal(
-      follow.url,
-      nextLink.replace('api-version=2021-10-01', 'api-version=2023-11-01'),
-    );
+    assert.equal(follow.url, nextLink.replace('api-version=2021-10-01', 'api-version=2023-11-01'));
     assert.equal(follow.method, 'POST');
     assert.equal(follow.body['type'], 'AmortizedCost');
     assert.equal(follow.authorization, 'Bearer fake-token');

@@ -26,7 +26,21 @@ describe('bundled sample data', () => {
   it('loads on a first start without sources, and is removed once real sources are configured', async () => {
     const first = await context([]);
     assert.equal(await first.get(SampleDataLoader).loadIfFirstStart(), true);
-    assert.equal(await count(first.get(DataSource)), 500);
+    assert.equal(await count(first.get(DataSource)), 500 + 8 + 3);
+    const providers = (await first
+      .get(DataSource)
+      .query(
+        `SELECT provider_name, billing_period::text AS period, count(*)::int AS n FROM cost_record GROUP BY 1, 2 ORDER BY 1`,
+      )) as { provider_name: string; period: string; n: number }[];
+    assert.deepEqual(
+      providers.map((p) => [p.provider_name, p.period, p.n]),
+      [
+        ['AWS', '2024-09-01', 500],
+        ['Google Cloud', '2024-09-01', 3],
+        ['Microsoft', '2024-09-01', 8],
+      ],
+      'the three clouds side by side in one month',
+    );
     assert.equal(
       await first.get(SampleDataLoader).loadIfFirstStart(),
       false,
@@ -43,12 +57,12 @@ describe('bundled sample data', () => {
       },
     ]);
     const loader = real.get(SampleDataLoader);
-    assert.equal(await loader.removeIfRealSourcesConfigured(), 1);
+    assert.equal(await loader.removeIfRealSourcesConfigured(), 3);
     assert.equal(await count(real.get(DataSource)), 0);
     assert.equal(await loader.loadIfFirstStart(), false);
     const runs = (await real
       .get(DataSource)
       .query(`SELECT count(*)::int AS n FROM import_run`)) as { n: number }[];
-    assert.equal(runs[0]!.n, 1, 'the import history stays');
+    assert.equal(runs[0]!.n, 3, 'the import history stays');
   });
 });

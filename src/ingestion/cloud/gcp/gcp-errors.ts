@@ -31,7 +31,11 @@ export function readGoogleError(err: unknown): ErrorReading {
     (e.code === undefined &&
       /ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up/.test(e.message ?? ''));
   // BigQuery lists the reasons in `errors`; its own message then only says "multiple errors".
-  const detail = (e.errors ?? []).map((x) => x.message).filter(Boolean).join('; ') || e.message;
+  const detail =
+    (e.errors ?? [])
+      .map((x) => x.message)
+      .filter(Boolean)
+      .join('; ') || e.message;
   const label = isGax ? `gRPC code ${e.code}` : status ? `HTTP ${status}` : '';
   return {
     retryable,
