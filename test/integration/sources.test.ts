@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -81,6 +81,33 @@ describe('sources configuration', () => {
       load('sources:\n  - {name: a, kind: focus-file, path: /x}\n')()[0]!.restatementDays,
       5,
     );
+    assert.throws(
+      load(
+        'sources:\n  - {name: az, kind: azure-cost-management, scope: subscriptions/x, credentials: {tenantId: t, clientId: c, clientSecret: hunter2}}\n',
+      ),
+      /sources\.0\.credentials\.clientSecret: must be \$\{env:NAME\} or \$\{file:\/path\}, not the secret itself/,
+    );
+    assert.throws(
+      load('sources:\n  - {name: g, kind: gcp-billing-export, table: just-a-table}\n'),
+      /sources\.0\.table: project\.dataset\.table/,
+    );
+  });
+
+  it('accepts the documented example with one source of every kind', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+    writeFileSync(
+      path.join(dir, 'sources.yaml'),
+      readFileSync(new URL('../../../config/sources.example.yaml', import.meta.url)),
+    );
+    const parsed = loadSources(dir);
+    assert.deepEqual(
+      parsed.map((s) => s.kind),
+      ['focus-file', 'aws-cost-explorer', 'azure-cost-management', 'gcp-billing-export'],
+    );
+    const aws = parsed[1] as { groupBy: string[]; maxRequests: number; region: string };
+    assert.deepEqual(aws.groupBy, ['LINKED_ACCOUNT', 'REGION', 'SERVICE', 'USAGE_TYPE']);
+    assert.equal(aws.maxRequests, 500);
+    assert.equal(aws.region, 'us-east-1');
   });
 });
 
