@@ -158,6 +158,9 @@ describe('aws-cost-explorer importer', () => {
     assert.equal(one['consumed_unit'], 'Requests');
     assert.equal(one['consumed_quantity'], '1.25');
     assert.equal((one['extensions'] as Record<string, string>)['x_UsageType'], 'Requests-Tier1');
+    assert.equal((one['extensions'] as Record<string, string>)['x_Estimated'], 'true');
+    const final = rows.find((x) => (x['charge_period_start'] as Date).getUTCDate() === 1)!;
+    assert.equal((final['extensions'] as Record<string, string>)['x_Estimated'], undefined);
   });
 
   it('retries LimitExceededException and 429 Retry-After, then succeeds', async () => {

@@ -97,7 +97,7 @@ export function costExplorerEmulator(
         ResultsByTime: [...byDay].map(([day, gs]) => ({
           TimePeriod: { Start: day, End: nextDay(day) },
           Total: {},
-          Estimated: day >= '2026-11-01',
+          Estimated: day >= '2026-10-31', // the latest day is not final yet
           Groups: gs.map((g) => ({
             Keys: g.keys,
             Metrics: {
