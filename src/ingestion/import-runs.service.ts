@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource, QueryRunner } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { Principal } from '../auth/roles.js';
 import { LOGGER } from '../logging/logger.js';
 import { dropStageTables } from './cost-slice-loader.js';
 import { ImportRun } from './import-run.entity.js';
@@ -36,8 +38,25 @@ export interface ImportRunView {
 export class ImportRunsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
+
+  /** Puts a person's or token's import in the audit trail (scheduled and sample runs have none). */
+  async recordTrigger(
+    actor: Principal | undefined,
+    source: string,
+    after: Record<string, unknown>,
+  ): Promise<void> {
+    if (!actor) return;
+    await this.audit.record({
+      actor: actor.name,
+      actorRole: actor.role,
+      action: 'import.triggered',
+      target: `source:${source}`,
+      after,
+    });
+  }
 
   async begin(
     sourceId: number,

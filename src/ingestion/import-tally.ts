@@ -1,5 +1,5 @@
 import { ImportProblem } from './import-errors.js';
-import { RejectedRow } from './import-run.entity.js';
+import { ImportRun, RejectedRow } from './import-run.entity.js';
 
 const MAX_PROBLEMS = 20;
 const MAX_KEPT_REJECTS = 1000;
@@ -34,6 +34,17 @@ export class ImportTally {
         problems: problems.map(({ column, reason }) => ({ column, reason })),
       });
     }
+  }
+
+  /** What the run stores of the tally: counts, the first problems, kept rejects, warnings. */
+  runValues(): Partial<ImportRun> {
+    return {
+      rowsRead: String(this.rowsRead),
+      rowsRejected: String(this.rejectedRows),
+      problems: this.problems,
+      rejected: this.rejected,
+      warnings: this.warnings,
+    };
   }
 
   /** More bad rows than allowed: the import will fail. */

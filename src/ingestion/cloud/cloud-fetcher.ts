@@ -1,6 +1,25 @@
 import type { Logger } from 'pino';
 import { RetryPolicy } from '../../sources/retry-policy.js';
 
+/** Columns every cloud importer fills; each adds its own after these. */
+export const CHARGE_COLUMNS = [
+  'BillingAccountId',
+  'BillingCurrency',
+  'BillingPeriodStart',
+  'BillingPeriodEnd',
+  'ChargePeriodStart',
+  'ChargePeriodEnd',
+  'ChargeCategory',
+  'BilledCost',
+  'EffectiveCost',
+  'ProviderName',
+  'InvoiceIssuerName',
+  'ServiceName',
+  'SubAccountId',
+  'SubAccountName',
+  'Tags',
+] as const;
+
 /** One output row: FOCUS (and `x_`) column names to text values; missing or null means unknown. */
 export type FocusCells = Record<string, string | null | undefined>;
 

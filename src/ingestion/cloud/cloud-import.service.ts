@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource, QueryRunner } from 'typeorm';
-import { AuditService } from '../../audit/audit.service.js';
 import { Principal } from '../../auth/roles.js';
 import { BillingSourcesService } from '../../billing/billing-sources.service.js';
 import { CloudSourceConfig } from '../../config/app-config.js';
@@ -56,7 +55,6 @@ export class CloudImportService {
     private readonly dataSource: DataSource,
     private readonly sources: BillingSourcesService,
     private readonly runs: ImportRunsService,
-    private readonly audit: AuditService,
     private readonly metrics: MetricsService,
     private readonly transport: CloudTransport,
     @Inject(LOGGER) private readonly log: Logger,
@@ -135,15 +133,11 @@ export class CloudImportService {
     const runId = await this.runs.begin(sourceId, opts.trigger, null, lock);
     result.runId = Number(runId);
     await this.runs.update(runId, { format: config.kind, billingPeriod: `${period}-01` });
-    if (opts.actor) {
-      await this.audit.record({
-        actor: opts.actor.name,
-        actorRole: opts.actor.role,
-        action: 'import.triggered',
-        target: `source:${config.name}`,
-        after: { runId: result.runId, period, trigger: opts.trigger },
-      });
-    }
+    await this.runs.recordTrigger(opts.actor, config.name, {
+      runId: result.runId,
+      period,
+      trigger: opts.trigger,
+    });
     const started = Date.now();
     const loader = new CostSliceLoader(this.dataSource, sourceId, runId);
     const tally = new ImportTally(0);
@@ -190,12 +184,11 @@ export class CloudImportService {
         this.runs.update(
           runId,
           {
+            ...tally.runValues(),
             status: 'succeeded',
             finishedAt: new Date(),
-            rowsRead: String(tally.rowsRead),
             rowsLoaded: String(summary!.rows),
             periods: [summary!],
-            warnings: tally.warnings,
             requests: result.requests,
           },
           q,
@@ -230,12 +223,9 @@ export class CloudImportService {
       await loader.abort();
       const message = (err as Error).message;
       await this.runs.update(runId, {
+        ...tally.runValues(),
         status: 'failed',
         finishedAt: new Date(),
-        rowsRead: String(tally.rowsRead),
-        rowsRejected: String(tally.rejectedRows),
-        problems: tally.problems,
-        rejected: tally.rejected,
         error: message,
         requests: result.requests,
       });

@@ -6,6 +6,13 @@ export interface DimValue {
   value: string;
 }
 
+/** ` where A=x, B=(none)` for request descriptions in logs and errors; empty without filters. */
+export function describeFilters(filters: readonly DimValue[]): string {
+  return filters.length === 0
+    ? ''
+    : ` where ${filters.map((f) => `${f.dim}=${f.value || '(none)'}`).join(', ')}`;
+}
+
 export interface DrillQuery {
   filters: readonly DimValue[];
   groupBy: readonly string[];

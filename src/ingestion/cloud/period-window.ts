@@ -14,6 +14,13 @@ export function queryWindow(period: string, now: Date): { start: string; end: st
   return { start, end: end < tomorrow ? end : tomorrow };
 }
 
+/** ChargePeriodStart/End cells of one UTC day (`YYYY-MM-DD`). */
+export function dayCells(day: string): FocusCells {
+  const start = `${day}T00:00:00Z`;
+  const end = new Date(Date.parse(start) + 86_400_000).toISOString().replace('.000', '');
+  return { ChargePeriodStart: start, ChargePeriodEnd: end };
+}
+
 /** BillingPeriodStart/End cells of a period (`YYYY-MM`). */
 export function billingPeriodCells(period: string): FocusCells {
   const { start, end } = periodBounds(period);

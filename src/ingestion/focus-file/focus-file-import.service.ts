@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { DataSource, QueryRunner } from 'typeorm';
 import { BillingSourcesService } from '../../billing/billing-sources.service.js';
-import { AuditService } from '../../audit/audit.service.js';
 import { Principal } from '../../auth/roles.js';
 import { LOGGER } from '../../logging/logger.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
@@ -46,7 +45,6 @@ export class FocusFileImportService {
     private readonly dataSource: DataSource,
     private readonly sources: BillingSourcesService,
     private readonly runs: ImportRunsService,
-    private readonly audit: AuditService,
     private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
@@ -85,15 +83,11 @@ export class FocusFileImportService {
     lock: QueryRunner,
   ): Promise<ImportSummary> {
     const runId = await this.runs.begin(sourceId, opts.trigger, path.basename(file), lock);
-    if (opts.actor) {
-      await this.audit.record({
-        actor: opts.actor.name,
-        actorRole: opts.actor.role,
-        action: 'import.triggered',
-        target: `source:${opts.source}`,
-        after: { runId: Number(runId), file: path.basename(file), trigger: opts.trigger },
-      });
-    }
+    await this.runs.recordTrigger(opts.actor, opts.source, {
+      runId: Number(runId),
+      file: path.basename(file),
+      trigger: opts.trigger,
+    });
     const started = Date.now();
     const loader = new CostSliceLoader(this.dataSource, sourceId, runId);
     const tally = new ImportTally(opts.maxRejects ?? 0);
@@ -134,15 +128,11 @@ export class FocusFileImportService {
         this.runs.update(
           runId,
           {
+            ...tally.runValues(),
             status: 'succeeded',
             finishedAt: new Date(),
-            rowsRead: String(tally.rowsRead),
             rowsLoaded: String(rowsLoaded),
-            rowsRejected: String(tally.rejectedRows),
             periods,
-            problems: tally.problems,
-            rejected: tally.rejected,
-            warnings: tally.warnings,
           },
           q,
         ),
@@ -182,15 +172,12 @@ export class FocusFileImportService {
       await loader.abort();
       const validation = err instanceof ImportValidationError ? err : undefined;
       await this.runs.update(runId, {
+        ...tally.runValues(),
         status: 'failed',
         finishedAt: new Date(),
         format: format || null,
         focusVersion: version || null,
-        rowsRead: String(tally.rowsRead),
-        rowsRejected: String(tally.rejectedRows),
         problems: validation ? [...validation.problems] : tally.problems,
-        rejected: tally.rejected,
-        warnings: tally.warnings,
         error: validation ? validation.summary : (err as Error).message,
       });
       this.metrics.recordImport(opts.source, 'failed', (Date.now() - started) / 1000, 0);

@@ -8,9 +8,9 @@ import {
 import { AwsSourceConfig } from '../../../config/app-config.js';
 import { resolveSecretRef } from '../../../config/secret-ref.js';
 import { retryAfterSeconds } from '../../../sources/retry-policy.js';
-import { CloudFetcher, FetchContext, FocusCells } from '../cloud-fetcher.js';
+import { CHARGE_COLUMNS, CloudFetcher, FetchContext, FocusCells } from '../cloud-fetcher.js';
 import { billingPeriodCells, queryWindow } from '../period-window.js';
-import { DimValue, drill, DrillGroup, DrillQuery } from '../group-drill.js';
+import { describeFilters, DimValue, drill, DrillGroup, DrillQuery } from '../group-drill.js';
 import { callProvider, ErrorReading, retryableStatus } from '../provider-call.js';
 import { chargeCategoryOf } from './record-types.js';
 
@@ -25,26 +25,12 @@ interface DayMetrics {
 }
 
 export const AWS_COLUMNS = [
-  'BillingAccountId',
-  'BillingCurrency',
-  'BillingPeriodStart',
-  'BillingPeriodEnd',
-  'ChargePeriodStart',
-  'ChargePeriodEnd',
-  'ChargeCategory',
+  ...CHARGE_COLUMNS,
   'ChargeDescription',
-  'BilledCost',
-  'EffectiveCost',
   'ConsumedQuantity',
   'ConsumedUnit',
-  'ProviderName',
-  'InvoiceIssuerName',
-  'ServiceName',
   'RegionId',
   'AvailabilityZone',
-  'SubAccountId',
-  'SubAccountName',
-  'Tags',
   'x_UsageType',
   'x_RecordType',
   'x_AmortizedCost',
@@ -224,12 +210,6 @@ function toFilter(filters: readonly DimValue[]): Expression | undefined {
   });
   if (parts.length === 0) return undefined;
   return parts.length === 1 ? parts[0] : { And: parts };
-}
-
-function describeFilters(filters: readonly DimValue[]): string {
-  return filters.length === 0
-    ? ''
-    : ` where ${filters.map((f) => `${f.dim}=${f.value || '(none)'}`).join(', ')}`;
 }
 
 interface AwsError {

@@ -1,31 +1,18 @@
 import { AzureSourceConfig } from '../../../config/app-config.js';
-import { FocusCells } from '../cloud-fetcher.js';
+import { CHARGE_COLUMNS, FocusCells } from '../cloud-fetcher.js';
+import { dayCells } from '../period-window.js';
 import { azureRegions, azureResourceTypes } from '../reference-data.js';
 
 const TAG = 'tag:';
 
 export const AZURE_COLUMNS = [
-  'BillingAccountId',
-  'BillingCurrency',
-  'BillingPeriodStart',
-  'BillingPeriodEnd',
-  'ChargePeriodStart',
-  'ChargePeriodEnd',
-  'ChargeCategory',
-  'BilledCost',
-  'EffectiveCost',
-  'ProviderName',
-  'InvoiceIssuerName',
-  'ServiceName',
+  ...CHARGE_COLUMNS,
   'ServiceCategory',
   'ServiceSubcategory',
   'RegionId',
   'RegionName',
   'ResourceId',
   'ResourceName',
-  'SubAccountId',
-  'SubAccountName',
-  'Tags',
   'x_ResourceGroupName',
   'x_ResourceType',
   'x_ChargeType',
@@ -101,14 +88,11 @@ export function azureFocusCells(
     if (v) tags[key] = v;
   }
   const extra = Object.entries(values).filter(([d]) => !KNOWN.has(d) && !d.startsWith(TAG));
-  const start = `${day.date}T00:00:00Z`;
-  const end = new Date(Date.parse(start) + 86_400_000).toISOString().replace('.000', '');
   return {
     ...periodCells,
     BillingAccountId: /billingAccounts\/([^/]+)/i.exec(config.scope)?.[1] ?? null,
     BillingCurrency: day.currency || null,
-    ChargePeriodStart: start,
-    ChargePeriodEnd: end,
+    ...dayCells(day.date),
     ChargeCategory: chargeCategory(values['ChargeType']),
     BilledCost: actual?.cost ?? '0',
     EffectiveCost: amortized?.cost ?? '0',

@@ -17,7 +17,7 @@ import {
   MalformedResponseError,
 } from '../cloud-fetcher.js';
 import { CloudTransport } from '../cloud-transport.js';
-import { DimValue, drill, DrillGroup, DrillQuery } from '../group-drill.js';
+import { describeFilters, DimValue, drill, DrillGroup, DrillQuery } from '../group-drill.js';
 import { billingPeriodCells, queryWindow } from '../period-window.js';
 import { callProvider } from '../provider-call.js';
 import { readAzureError } from './azure-errors.js';
@@ -260,10 +260,4 @@ function toFilter(filters: readonly DimValue[]): object | undefined {
   );
   if (parts.length === 0) return undefined;
   return parts.length === 1 ? parts[0] : { and: parts };
-}
-
-function describeFilters(filters: readonly DimValue[]): string {
-  return filters.length === 0
-    ? ''
-    : ` where ${filters.map((f) => `${f.dim}=${f.value || '(none)'}`).join(', ')}`;
 }

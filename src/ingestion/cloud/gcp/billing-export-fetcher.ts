@@ -4,13 +4,14 @@ import { Decimal } from 'decimal.js';
 import { GcpSourceConfig } from '../../../config/app-config.js';
 import { resolveSecretRef } from '../../../config/secret-ref.js';
 import {
+  CHARGE_COLUMNS,
   CloudFetcher,
   FetchContext,
   FocusCells,
   MalformedResponseError,
 } from '../cloud-fetcher.js';
 import { CloudTransport } from '../cloud-transport.js';
-import { billingPeriodCells } from '../period-window.js';
+import { billingPeriodCells, dayCells } from '../period-window.js';
 import { callProvider } from '../provider-call.js';
 import { gcpServiceCategories } from '../reference-data.js';
 import { billingExportQuery, columnsQuery, ExportRow, ExportShape } from './billing-export-sql.js';
@@ -23,34 +24,20 @@ const PAGE_ROWS = 20_000;
 type QueryPage = [Record<string, unknown>[], (Record<string, unknown> & { job?: Job }) | null];
 
 export const GCP_COLUMNS = [
-  'BillingAccountId',
-  'BillingCurrency',
-  'BillingPeriodStart',
-  'BillingPeriodEnd',
-  'ChargePeriodStart',
-  'ChargePeriodEnd',
-  'ChargeCategory',
+  ...CHARGE_COLUMNS,
   'ChargeDescription',
-  'BilledCost',
-  'EffectiveCost',
   'ListCost',
   'ListUnitPrice',
   'ConsumedQuantity',
   'ConsumedUnit',
   'PricingQuantity',
   'PricingUnit',
-  'ProviderName',
-  'InvoiceIssuerName',
-  'ServiceName',
   'ServiceCategory',
   'SkuId',
   'RegionId',
   'AvailabilityZone',
   'ResourceId',
   'ResourceName',
-  'SubAccountId',
-  'SubAccountName',
-  'Tags',
   'x_ServiceId',
   'x_CostType',
   'x_CreditType',
@@ -101,7 +88,7 @@ export class BillingExportFetcher implements CloudFetcher {
       query: billingExportQuery(this.config.table, shape),
       params: {
         month: period.replace('-', ''),
-        ...(shape.partitioned ? { scan_from: scanFrom } : {}),
+        scan_from: scanFrom,
       },
       location: this.config.location,
       maxResults: PAGE_ROWS,
@@ -137,7 +124,6 @@ export class BillingExportFetcher implements CloudFetcher {
     return {
       detailed: names.has('resource'),
       costAtList: names.has('cost_at_list'),
-      partitioned: true,
     };
   }
 
@@ -172,14 +158,12 @@ export class BillingExportFetcher implements CloudFetcher {
     ctx: FetchContext,
   ): Promise<FocusCells> {
     const credit = row.row_kind === 'credit';
-    const start = `${row.day}T00:00:00Z`;
     const list = credit ? undefined : await this.listCost(row, ctx);
     return {
       ...periodCells,
       BillingAccountId: row.billing_account_id,
       BillingCurrency: row.currency,
-      ChargePeriodStart: start,
-      ChargePeriodEnd: new Date(Date.parse(start) + 86_400_000).toISOString().replace('.000', ''),
+      ...dayCells(row.day),
       ChargeCategory: credit ? 'Credit' : (COST_TYPES[row.cost_type ?? 'regular'] ?? 'Usage'),
       ChargeDescription: credit ? row.credit_name : row.sku_name,
       BilledCost: row.cost,

@@ -9,8 +9,6 @@ export interface ExportShape {
   detailed: boolean;
   /** Newer exports carry the list-price cost per row. */
   costAtList: boolean;
-  /** `_PARTITIONTIME` bounds the bytes scanned (the export tables are day-partitioned). */
-  partitioned: boolean;
 }
 
 const money = (expr: string) => `CAST(SUM(CAST(${expr} AS BIGNUMERIC)) AS STRING)`;
@@ -47,7 +45,8 @@ export function billingExportQuery(table: string, shape: ExportShape): string {
     ${credit ? 'c.type' : 'CAST(NULL AS STRING)'} AS credit_type,
     ${credit ? 'c.name' : 'CAST(NULL AS STRING)'} AS credit_name`;
   const groupBy = `GROUP BY ${Array.from({ length: 21 }, (_, i) => i + 1).join(', ')}`;
-  const where = `invoice.month = @month${shape.partitioned ? ' AND _PARTITIONTIME >= TIMESTAMP(@scan_from)' : ''}`;
+  // _PARTITIONTIME bounds the bytes scanned: the export tables are day-partitioned.
+  const where = 'invoice.month = @month AND _PARTITIONTIME >= TIMESTAMP(@scan_from)';
   return `WITH src AS (SELECT * FROM \`${table}\` WHERE ${where})
 SELECT ${keys(false)},
     ${money('cost')} AS cost,

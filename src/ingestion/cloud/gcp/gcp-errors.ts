@@ -1,5 +1,4 @@
 import { retryAfterSeconds } from '../../../sources/retry-policy.js';
-import { MalformedResponseError } from '../cloud-fetcher.js';
 import { ErrorReading, retryableStatus } from '../provider-call.js';
 
 /** gRPC codes worth retrying: UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, ABORTED, INTERNAL. */
@@ -19,7 +18,6 @@ interface GoogleError {
  * BigQuery signals quota by reason rateLimitExceeded/backendError even on 403.
  */
 export function readGoogleError(err: unknown): ErrorReading {
-  if (err instanceof MalformedResponseError) return { retryable: false, message: err.message };
   const e = err as GoogleError;
   const reasons = (e.errors ?? []).map((x) => x.reason ?? '');
   const isGax = e.name === 'GoogleError' || (typeof e.code === 'number' && e.code < 100);
