@@ -1,27 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { CsvTokenizer } from '../focus-file/csv-tokenizer.js';
+import { lazy, referenceTable as table } from '../../catalog/reference-table.js';
 
-/**
- * Lookup tables shipped in `reference-data/` (FinOps toolkit and FOCUS converter open data, MIT;
- * see NOTICE). Read once, on first use.
- */
-function table(file: string): string[][] {
-  const text = readFileSync(
-    fileURLToPath(new URL(`../../../../reference-data/${file}`, import.meta.url)),
-    'utf8',
-  );
-  const rows: string[][] = [];
-  const tokenizer = new CsvTokenizer();
-  tokenizer.push(text, (cells) => rows.push(cells));
-  tokenizer.end((cells) => rows.push(cells));
-  return rows.slice(1);
-}
 
-function lazy<T>(load: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= load());
-}
+// Lookup tables shipped in `reference-data/` (FinOps toolkit and FOCUS converter open data, MIT;
+// see NOTICE). Read once, on first use.
 
 /** Azure location spellings (`East US`, `eastus`, `US East`) → canonical RegionId and RegionName. */
 export const azureRegions = lazy(
