@@ -4,6 +4,7 @@ import { CreateCostRecord1795365900002 } from './1795365900002-CreateCostRecord.
 import { CreateApiToken1795365900003 } from './1795365900003-CreateApiToken.js';
 import { CreateAuditEvent1795365900004 } from './1795365900004-CreateAuditEvent.js';
 import { ImportRunPeriodAndRequests1795365900005 } from './1795365900005-ImportRunPeriodAndRequests.js';
+import { CreateUsageTables1795365900006 } from './1795365900006-CreateUsageTables.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CreateApiToken1795365900003,
   CreateAuditEvent1795365900004,
   ImportRunPeriodAndRequests1795365900005,
+  CreateUsageTables1795365900006,
 ];

@@ -13,7 +13,7 @@ import {
   periodSchema,
 } from './billing/cost-query.js';
 import { CostsService } from './billing/costs.service.js';
-import { formatCosts, formatImport, formatPeriodRuns } from './cli/format.js';
+import { formatCosts, formatImport, formatPeriodRuns, formatUsageRuns } from './cli/format.js';
 import { createProgressPrinter } from './cli/progress.js';
 import { addTokenCommands, cliPrincipal } from './cli/token-commands.js';
 import os from 'node:os';
@@ -23,6 +23,7 @@ import { FocusFileImportService } from './ingestion/focus-file/focus-file-import
 import { ImportBusyError, ImportValidationError } from './ingestion/import-errors.js';
 import { ImportRunsService } from './ingestion/import-runs.service.js';
 import { PeriodRunResult } from './ingestion/cloud/cloud-import.service.js';
+import { UsageRunResult } from './ingestion/gpu/usage-import.service.js';
 import { ImportSummary } from './ingestion/focus-file/focus-file-import.service.js';
 import {
   SourceRunFailedError,
@@ -180,12 +181,13 @@ export function buildProgram(): Command {
         results = err.results;
         failure = err;
       }
-      const periods = results.filter((r): r is PeriodRunResult => 'kind' in r);
+      const usage = results.filter((r): r is UsageRunResult => 'gpuRows' in r);
+      const periods = results.filter((r): r is PeriodRunResult => 'kind' in r && !('gpuRows' in r));
       const files = results.filter((r): r is ImportSummary => !('kind' in r));
       process.stdout.write(
         opts.json
           ? `${JSON.stringify(results)}\n`
-          : `${[...files.map(formatImport), formatPeriodRuns(periods)].filter(Boolean).join('\n')}\n`,
+          : `${[...files.map(formatImport), formatPeriodRuns(periods), formatUsageRuns(usage)].filter(Boolean).join('\n')}\n`,
       );
       if (failure) throw failure;
     });

@@ -1,3 +1,4 @@
+import type { UsageRunResult } from '../ingestion/gpu/usage-import.service.js';
 import { CostReport } from '../billing/cost-query.js';
 import { PeriodRunResult } from '../ingestion/cloud/cloud-import.service.js';
 import { ImportSummary } from '../ingestion/focus-file/focus-file-import.service.js';
@@ -62,6 +63,31 @@ export function formatPeriodRuns(results: readonly PeriodRunResult[]): string {
       [2, 3, 4, 5, 6],
     ),
     ...results.filter((r) => r.message).map((r) => `${r.period}: ${r.message}`),
+  ].join('\n');
+}
+
+export function formatUsageRuns(results: readonly UsageRunResult[]): string {
+  if (results.length === 0) return '';
+  return [
+    `source "${results[0]!.source}" (${results[0]!.kind})`,
+    table(
+      ['period', 'status', 'run', 'hours', 'GPU rows', 'node rows', 'samples', 'requests'],
+      results.map((r) => [
+        r.period,
+        r.status,
+        r.runId === null ? '-' : String(r.runId),
+        r.from && r.to ? `${r.from.slice(0, 13)}..${r.to.slice(0, 13)}` : '-',
+        String(r.gpuRows),
+        String(r.resourceRows),
+        String(r.samples),
+        String(r.requests),
+      ]),
+      [4, 5, 6, 7],
+    ),
+    ...results.filter((r) => r.message).map((r) => `${r.period}: ${r.message}`),
+    ...results.flatMap((r) =>
+      Object.entries(r.findings).map(([what, n]) => `  note: ${what}${n > 1 ? ` (${n})` : ''}`),
+    ),
   ].join('\n');
 }
 

@@ -4,6 +4,7 @@ import { validateCronExpression } from 'cron';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { ClaimMapping } from '../auth/oidc-claims.js';
+import { assertTimeZone } from '../ingestion/gpu/wall-clock.js';
 
 /** Raised when configuration is invalid; names the file or variable and the key. */
 export class ConfigError extends Error {
@@ -145,11 +146,116 @@ const gcpSource = z
   })
   .strict();
 
+/** Labels naming a GPU owner's team, first present wins (kube-state-metrics `label_team`, …). */
+const teamLabels = z.array(z.string().min(1)).default(['team', 'label_team']);
+/** A label carrying the node's provider resource id (e.g. relabelled from node metadata). */
+const resourceIdLabel = z.string().min(1).optional();
+
+/** HTTP credentials for Prometheus or an exporter: a bearer token or basic auth, from env/file. */
+const httpAuth = z
+  .union([
+    z.object({ bearerToken: secretRef }).strict(),
+    z.object({ username: z.string().min(1), password: secretRef }).strict(),
+  ])
+  .optional();
+
+const prometheusSource = z
+  .object({
+    ...common,
+    kind: z.literal('prometheus'),
+    /** Prometheus (or a compatible API: Thanos, Mimir, managed Prometheus) base URL. */
+    url: z.string().url(),
+    auth: httpAuth,
+    /** Resolution of query_range in seconds (1–5 minutes). */
+    step: z.number().int().min(60).max(300).default(60),
+    /** Hours each scheduled run re-reads (completed hours only); older hours are kept as stored. */
+    lookbackHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 62)
+      .default(48),
+    /** Hours per query_range request; capped so no series exceeds 11,000 points. */
+    chunkHours: z.number().int().min(1).max(183).default(24),
+    /** Label matchers added to every DCGM query, e.g. `cluster="prod"`. */
+    selector: z
+      .string()
+      .regex(/^[^{}]*$/, 'label matchers without braces, e.g. cluster="prod"')
+      .optional(),
+    teamLabels,
+    resourceIdLabel,
+    /** PromQL for node CPU (0–1) and memory (bytes), one series per machine; false to skip. */
+    nodeQueries: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            cpu: z.string().min(1),
+            memoryUsed: z.string().min(1),
+            memoryTotal: z.string().min(1),
+            /** The label naming the machine (`instance` has its :port removed). */
+            hostLabel: z.string().min(1),
+          })
+          .strict(),
+      ])
+      .default({
+        cpu: '1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m]))',
+        memoryUsed: 'node_memory_MemTotal_bytes - node_memory_MemAvailable_bytes',
+        memoryTotal: 'node_memory_MemTotal_bytes',
+        hostLabel: 'instance',
+      }),
+    maxRequests,
+  })
+  .strict();
+
+const dcgmScrapeSource = z
+  .object({
+    ...common,
+    kind: z.literal('dcgm-scrape'),
+    /** dcgm-exporter endpoints, e.g. http://gpu-node-1:9400/metrics. */
+    targets: z.array(z.string().url()).min(1),
+    auth: httpAuth,
+    /** Scrape every minute unless told otherwise. */
+    schedule: cronSchema.default('* * * * *'),
+    /** Seconds between scrapes (the schedule's spacing): how much of an hour one sample covers. */
+    intervalSeconds: z.number().int().min(1).max(3600).default(60),
+    teamLabels,
+    resourceIdLabel,
+  })
+  .strict();
+
+const nvidiaSmiSource = z
+  .object({
+    ...common,
+    kind: z.literal('nvidia-smi-csv'),
+    /** A file written by `nvidia-smi --query-gpu=... --format=csv -l N`, or a folder of them. */
+    path: z.string().min(1),
+    /** The machine that wrote the files; by default each file's name without `.csv`. */
+    host: z.string().min(1).optional(),
+    /** nvidia-smi writes local time without a zone: the zone of the machine that wrote it. */
+    timezone: z
+      .string()
+      .default('UTC')
+      .superRefine((zone, ctx) => {
+        try {
+          assertTimeZone(zone);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `unknown time zone "${zone}"` });
+        }
+      }),
+    /** The `-l N` logging interval in seconds; by default read from the timestamps. */
+    intervalSeconds: z.number().int().min(1).max(3600).optional(),
+  })
+  .strict();
+
 const sourceSchema = z.discriminatedUnion('kind', [
   focusFileSource,
   awsSource,
   azureSource,
   gcpSource,
+  prometheusSource,
+  dcgmScrapeSource,
+  nvidiaSmiSource,
 ]);
 
 const sourcesFileSchema = z
@@ -174,6 +280,17 @@ export type AwsSourceConfig = z.infer<typeof awsSource>;
 export type AzureSourceConfig = z.infer<typeof azureSource>;
 export type GcpSourceConfig = z.infer<typeof gcpSource>;
 export type CloudSourceConfig = AwsSourceConfig | AzureSourceConfig | GcpSourceConfig;
+export type PrometheusSourceConfig = z.infer<typeof prometheusSource>;
+export type DcgmScrapeSourceConfig = z.infer<typeof dcgmScrapeSource>;
+export type NvidiaSmiSourceConfig = z.infer<typeof nvidiaSmiSource>;
+export type UsageSourceConfig =
+  PrometheusSourceConfig | DcgmScrapeSourceConfig | NvidiaSmiSourceConfig;
+export type HttpAuthConfig = z.infer<typeof httpAuth>;
+export const USAGE_KINDS = ['prometheus', 'dcgm-scrape', 'nvidia-smi-csv'] as const;
+
+export function isUsageSource(s: SourceConfig): s is UsageSourceConfig {
+  return (USAGE_KINDS as readonly string[]).includes(s.kind);
+}
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),

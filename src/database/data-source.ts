@@ -5,11 +5,24 @@ import { BillingSource } from '../billing/billing-source.entity.js';
 import { CostRecordSchema } from '../billing/cost-record.entity.js';
 import { ImportRun } from '../ingestion/import-run.entity.js';
 import { ApiToken } from '../auth/api-token.entity.js';
+import {
+  GpuScrapeSampleSchema,
+  GpuUsageSchema,
+  ResourceUsageSchema,
+} from '../ingestion/gpu/usage-tables.js';
 
 // DATE columns hold billing periods (`YYYY-MM-01`); keep them as text rather than local-time Dates.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 
-export const ENTITIES = [BillingSource, ImportRun, CostRecordSchema, ApiToken];
+export const ENTITIES = [
+  BillingSource,
+  ImportRun,
+  CostRecordSchema,
+  ApiToken,
+  GpuUsageSchema,
+  ResourceUsageSchema,
+  GpuScrapeSampleSchema,
+];
 
 export function createDataSource(url: string, poolSize = 10): DataSource {
   return new DataSource({

@@ -3,6 +3,7 @@ import { BillingModule } from '../billing/billing.module.js';
 import { CloudImportService } from './cloud/cloud-import.service.js';
 import { CloudTransport } from './cloud/cloud-transport.js';
 import { FocusFileImportService } from './focus-file/focus-file-import.service.js';
+import { UsageImportService } from './gpu/usage-import.service.js';
 import { ImportRunsService } from './import-runs.service.js';
 import { ImportsController } from './imports.controller.js';
 import { SampleDataLoader } from './sample-data.loader.js';
@@ -15,6 +16,7 @@ import { SampleDataLoader } from './sample-data.loader.js';
     FocusFileImportService,
     CloudImportService,
     CloudTransport,
+    UsageImportService,
     SampleDataLoader,
   ],
   exports: [
@@ -22,6 +24,7 @@ import { SampleDataLoader } from './sample-data.loader.js';
     FocusFileImportService,
     CloudImportService,
     CloudTransport,
+    UsageImportService,
     SampleDataLoader,
   ],
 })

@@ -2,12 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CronTime } from 'cron';
 import { DataSource } from 'typeorm';
 import { Principal } from '../auth/roles.js';
-import { APP_CONFIG, AppConfig, SourceConfig } from '../config/app-config.js';
+import { APP_CONFIG, AppConfig, isUsageSource, SourceConfig } from '../config/app-config.js';
 import { CloudImportService, PeriodRunResult } from '../ingestion/cloud/cloud-import.service.js';
 import {
   FocusFileImportService,
   ImportSummary,
 } from '../ingestion/focus-file/focus-file-import.service.js';
+import { UsageImportService, UsageRunResult } from '../ingestion/gpu/usage-import.service.js';
 import { periodsToImport } from './restatement-window.js';
 
 export class UnknownSourceError extends Error {
@@ -25,9 +26,9 @@ export class InvalidSourceRequestError extends Error {
   }
 }
 
-/** Some periods of a cloud source failed; the others (listed in results) still landed. */
+/** Some periods of a cloud or usage source failed; the others (listed in results) still landed. */
 export class SourceRunFailedError extends Error {
-  constructor(readonly results: PeriodRunResult[]) {
+  constructor(readonly results: (PeriodRunResult | UsageRunResult)[]) {
     const failed = results.filter((r) => r.status === 'failed');
     super(
       [
@@ -39,8 +40,8 @@ export class SourceRunFailedError extends Error {
   }
 }
 
-/** A file import's summary, or one billing period of a cloud source. */
-export type SourceRunResult = ImportSummary | PeriodRunResult;
+/** A file import's summary, one billing period of a cloud source, or one usage import run. */
+export type SourceRunResult = ImportSummary | PeriodRunResult | UsageRunResult;
 
 export interface SourceStatus {
   name: string;
@@ -76,6 +77,7 @@ export class SourcesService {
     private readonly dataSource: DataSource,
     private readonly focusFiles: FocusFileImportService,
     private readonly cloud: CloudImportService,
+    private readonly usage: UsageImportService,
   ) {}
 
   configured(): SourceConfig[] {
@@ -113,6 +115,16 @@ export class SourcesService {
     const now = opts.now ?? new Date();
     if (opts.period && opts.period > now.toISOString().slice(0, 7)) {
       throw new InvalidSourceRequestError(`billing period ${opts.period} has not started yet`);
+    }
+    if (isUsageSource(source)) {
+      if (opts.period && source.kind !== 'prometheus') {
+        throw new InvalidSourceRequestError(
+          `source "${name}" (${source.kind}) reads what it is sent; a period does not apply`,
+        );
+      }
+      const results = await this.usage.run(source, { ...opts, now });
+      if (results.some((r) => r.status === 'failed')) throw new SourceRunFailedError(results);
+      return results;
     }
     const periods = opts.period ? [opts.period] : periodsToImport(now, source.restatementDays);
     const results = await this.cloud.importPeriods(source, periods, {

@@ -13,6 +13,7 @@ import { ImportValidationError } from '../import-errors.js';
 import { ImportRunsService } from '../import-runs.service.js';
 import { ImportTally } from '../import-tally.js';
 import { CloudFetcher, FetchContext, RequestBudgetError } from './cloud-fetcher.js';
+import { createFetchContext } from './fetch-context.js';
 import { CloudTransport } from './cloud-transport.js';
 import { createFetcher } from './fetcher-factory.js';
 
@@ -247,24 +248,14 @@ export class CloudImportService {
   }
 
   private context(config: CloudSourceConfig, result: PeriodRunResult, now: Date): FetchContext {
-    const limit = 'maxRequests' in config ? config.maxRequests : Number.POSITIVE_INFINITY;
-    return {
-      retry: this.transport.retry,
-      sleep: this.transport.sleep,
-      log: this.log.child({ source: config.name }),
+    return createFetchContext({
+      source: config.name,
+      limit: 'maxRequests' in config ? config.maxRequests : Number.POSITIVE_INFINITY,
+      tally: result,
+      transport: this.transport,
+      metrics: this.metrics,
+      log: this.log,
       now,
-      budget: { limit, remaining: () => limit - result.requests },
-      countRequest: () => {
-        if (result.requests >= limit) {
-          throw new RequestBudgetError(limit, `${result.requests} requests made`);
-        }
-        result.requests++;
-        this.metrics.providerRequests.inc({ source: config.name, outcome: 'sent' });
-      },
-      countRetry: () => {
-        result.retries++;
-        this.metrics.providerRequests.inc({ source: config.name, outcome: 'retried' });
-      },
-    };
+    });
   }
 }

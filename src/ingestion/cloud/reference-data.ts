@@ -1,6 +1,5 @@
 import { lazy, referenceTable as table } from '../../catalog/reference-table.js';
 
-
 // Lookup tables shipped in `reference-data/` (FinOps toolkit and FOCUS converter open data, MIT;
 // see NOTICE). Read once, on first use.
 

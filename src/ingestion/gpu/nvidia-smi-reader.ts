@@ -1,0 +1,105 @@
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { NvidiaSmiSourceConfig } from '../../config/app-config.js';
+import type { ImportTally } from '../import-tally.js';
+import { GPU_METRICS, GpuSeries, gpuUsageRow } from './gpu-series.js';
+import { HourlyAggregator } from './hourly-aggregator.js';
+import {
+  HeaderField,
+  isHeader,
+  NvidiaSmiParseError,
+  parseHeader,
+  parseReading,
+  splitCells,
+} from './nvidia-smi-csv.js';
+import { feedNvidiaSmi } from './sample-feeds.js';
+import { note, UsageFindings } from './usage-findings.js';
+import { GPU_USAGE_COLUMNS } from './usage-tables.js';
+import type { UsageStage } from './usage-stage.js';
+
+/** The files a source reads: the file itself, or a folder's `*.csv` in name order. */
+export async function nvidiaSmiFiles(p: string): Promise<string[]> {
+  const info = await stat(p);
+  if (!info.isDirectory()) return [p];
+  return (await readdir(p))
+    .filter((f) => f.toLowerCase().endsWith('.csv'))
+    .sort()
+    .map((f) => path.join(p, f));
+}
+
+/** The sampling interval: the median gap between one GPU's consecutive readings. */
+class IntervalEstimate {
+  private readonly last = new Map<string, number>();
+  private readonly gaps: number[] = [];
+
+  see(uuid: string, tMs: number): void {
+    const prev = this.last.get(uuid);
+    if (prev !== undefined && tMs > prev && this.gaps.length < 10_000) this.gaps.push(tMs - prev);
+    this.last.set(uuid, tMs);
+  }
+
+  seconds(): number | undefined {
+    if (this.gaps.length === 0) return undefined;
+    const sorted = [...this.gaps].sort((a, b) => a - b);
+    return Math.max(1, Math.round(sorted[Math.floor(sorted.length / 2)]! / 1000));
+  }
+}
+
+/**
+ * Reads nvidia-smi CSV logs into the stage, one file (one machine) at a time. A line that does
+ * not parse is rejected with its file, line and field; the run fails past `tally`'s limit.
+ */
+export async function readNvidiaSmiFiles(
+  config: NvidiaSmiSourceConfig,
+  files: readonly string[],
+  stage: UsageStage,
+  tally: ImportTally,
+  findings: UsageFindings,
+): Promise<{ gpuRows: number; samples: number }> {
+  const copy = await stage.copy('gpu_usage', GPU_USAGE_COLUMNS);
+  let samples = 0;
+  for (const file of files) {
+    const host = config.host ?? path.basename(file).replace(/\.csv$/i, '');
+    const agg = new HourlyAggregator<GpuSeries>(GPU_METRICS, 3600);
+    const interval = new IntervalEstimate();
+    const unused = new Set<string>();
+    let header: HeaderField[] | undefined;
+    let line = 0;
+    const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+    for await (const text of lines) {
+      line++;
+      if (text.trim() === '') continue;
+      const cells = splitCells(text);
+      try {
+        if (isHeader(cells)) {
+          header = parseHeader(cells, line);
+          continue;
+        }
+        if (!header) throw new NvidiaSmiParseError(line, '(header)', 'data before the header line');
+        const reading = parseReading(cells, header, line, config.timezone);
+        interval.see(reading.uuid, reading.timeMs);
+        feedNvidiaSmi(reading, host, agg, findings, unused);
+        tally.accepted(null);
+      } catch (err) {
+        if (!(err instanceof NvidiaSmiParseError)) throw err;
+        tally.rejectedRow(line, [
+          { line, column: `${path.basename(file)}: ${err.field}`, reason: err.reason },
+        ]);
+        if (tally.overLimit) return { gpuRows: copy.rows, samples };
+      }
+    }
+    const seconds = config.intervalSeconds ?? interval.seconds() ?? 1;
+    if (!config.intervalSeconds && interval.seconds() === undefined) {
+      note(findings, `${path.basename(file)}: one reading per GPU; interval taken as 1 s`);
+    }
+    for (const bucket of agg.drain()) {
+      const wait = copy.write(gpuUsageRow(bucket, seconds));
+      if (wait) await wait;
+    }
+    samples += agg.samples;
+  }
+  await copy.end();
+  return { gpuRows: copy.rows, samples };
+}
