@@ -9,6 +9,7 @@ import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthController } from './health/health.controller.js';
+import { GpuModule } from './gpu/gpu.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -30,6 +31,7 @@ export class AppModule {
         AuthModule,
         BillingModule,
         IngestionModule,
+        GpuModule,
         SourcesModule,
         ScheduleModule.forRoot(),
       ],

@@ -13,7 +13,16 @@ import {
   periodSchema,
 } from './billing/cost-query.js';
 import { CostsService } from './billing/costs.service.js';
-import { formatCosts, formatImport, formatPeriodRuns, formatUsageRuns } from './cli/format.js';
+import {
+  formatCosts,
+  formatGpu,
+  formatImport,
+  formatPeriodRuns,
+  formatUsageRuns,
+} from './cli/format.js';
+import { ALL_TEAMS } from './auth/team-scope.js';
+import { GPU_GROUP_BY, GpuGroupBy } from './gpu/efficiency-rollup.js';
+import { GpuEfficiencyService } from './gpu/gpu-efficiency.service.js';
 import { createProgressPrinter } from './cli/progress.js';
 import { addTokenCommands, cliPrincipal } from './cli/token-commands.js';
 import os from 'node:os';
@@ -120,6 +129,23 @@ export function buildProgram(): Command {
       } else {
         process.stdout.write(`${formatImport(summary)}\n`);
       }
+    });
+
+  program
+    .command('gpu')
+    .description('GPU-hours, cost, utilization and idle cost of a billing period')
+    .requiredOption('--period <YYYY-MM>', 'billing period', zodArg<string>(periodSchema))
+    .addOption(
+      new Option('--group-by <dimension>', 'team | cluster | model | namespace').choices(
+        GPU_GROUP_BY,
+      ),
+    )
+    .option('--json', 'print JSON')
+    .action(async (opts: { period: string; groupBy?: GpuGroupBy; json?: boolean }) => {
+      const report = await withApp((app) =>
+        app.get(GpuEfficiencyService).report(opts.period, opts.groupBy ?? null, ALL_TEAMS),
+      );
+      process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : `${formatGpu(report)}\n`);
     });
 
   program

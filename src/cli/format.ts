@@ -1,3 +1,5 @@
+import type { EfficiencyGroup } from '../gpu/efficiency-rollup.js';
+import type { GpuEfficiencyReport } from '../gpu/gpu-efficiency.service.js';
 import type { UsageRunResult } from '../ingestion/gpu/usage-import.service.js';
 import { CostReport } from '../billing/cost-query.js';
 import { PeriodRunResult } from '../ingestion/cloud/cloud-import.service.js';
@@ -89,6 +91,45 @@ export function formatUsageRuns(results: readonly UsageRunResult[]): string {
       Object.entries(r.findings).map(([what, n]) => `  note: ${what}${n > 1 ? ` (${n})` : ''}`),
     ),
   ].join('\n');
+}
+
+export function formatGpu(r: GpuEfficiencyReport): string {
+  const pct = (v: number | null) => (v === null ? '-' : `${v.toFixed(1)}%`);
+  const row = (g: EfficiencyGroup, key: string) => [
+    key,
+    g.gpuHours,
+    g.effectiveCost,
+    g.usedCost,
+    g.idleCost,
+    pct(g.avgUtilization),
+    pct(g.p95Utilization),
+    g.costPerGpuHour ?? '-',
+    g.costPerUsedGpuHour ?? '-',
+  ];
+  const lines = [
+    `${r.period} GPU efficiency${r.groupBy ? ` by ${r.groupBy}` : ''} (EffectiveCost)`,
+    table(
+      [
+        r.groupBy ?? '',
+        'GPU-hours',
+        'cost',
+        'used',
+        'idle',
+        'avg util',
+        'p95 util',
+        '$/GPU-h',
+        '$/used GPU-h',
+      ],
+      [...(r.groupBy ? r.groups.map((g) => row(g, g.key ?? '(none)')) : []), row(r.total, 'total')],
+      [1, 2, 3, 4, 5, 6, 7, 8],
+    ),
+  ];
+  if (Number(r.unpriced.gpuHours) > 0) {
+    lines.push(
+      `${r.unpriced.gpuHours} GPU-hours have no matching cost (hosts: ${r.unpriced.hosts.join(', ')})`,
+    );
+  }
+  return lines.join('\n');
 }
 
 export function formatCosts(r: CostReport): string {

@@ -7,6 +7,8 @@ import { LOGGER } from '../logging/logger.js';
 import { DataSource } from 'typeorm';
 import { dropSourceSlices } from './cost-slice-loader.js';
 import { FocusFileImportService } from './focus-file/focus-file-import.service.js';
+import { sampleGpuUsageRows } from './gpu/sample-gpu-usage.js';
+import { UsageImportService } from './gpu/usage-import.service.js';
 
 const sampleFile = (name: string) =>
   fileURLToPath(new URL(`../../../sample-data/${name}`, import.meta.url));
@@ -21,7 +23,11 @@ export const SAMPLES = [
   { source: 'sample-focus', path: sampleFile('focus-1.0-sample-aws-500.csv') },
   { source: 'sample-azure', path: sampleFile('focus-1.2-sample-azure.csv') },
   { source: 'sample-gcp', path: sampleFile('focus-1.2-sample-gcp.csv') },
+  { source: 'sample-gpu-nodes', path: sampleFile('focus-1.2-sample-gpu.csv') },
 ] as const;
+
+/** Hourly GPU utilization of the sample GPU machines (synthetic; see sample-gpu-usage.ts). */
+export const SAMPLE_GPU_USAGE = 'sample-gpu-usage';
 
 /**
  * On a first start with no source configured, loads the bundled sample so every page and API has
@@ -34,6 +40,7 @@ export class SampleDataLoader {
     private readonly sources: BillingSourcesService,
     private readonly importer: FocusFileImportService,
     private readonly dataSource: DataSource,
+    private readonly usage: UsageImportService,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -56,6 +63,8 @@ export class SampleDataLoader {
       }
       removed += periods;
     }
+    const gpu = await this.sources.findByName(SAMPLE_GPU_USAGE);
+    if (gpu) await this.dataSource.query(`DELETE FROM gpu_usage WHERE source_id = $1`, [gpu.id]);
     return removed;
   }
 
@@ -69,6 +78,16 @@ export class SampleDataLoader {
         'no source configured: loaded a bundled sample; configure config/sources.yaml to use real data',
       );
     }
+    const gpu = await this.usage.loadRows(
+      SAMPLE_GPU_USAGE,
+      sampleGpuUsageRows(),
+      { from: new Date('2024-09-01T00:00:00Z'), to: new Date('2024-10-01T00:00:00Z') },
+      { trigger: 'sample', now: new Date() },
+    );
+    this.log.info(
+      { event: 'sample_data.loaded', source: SAMPLE_GPU_USAGE, rows: gpu.gpuRows },
+      'loaded the bundled GPU utilization sample',
+    );
     return true;
   }
 }

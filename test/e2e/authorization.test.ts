@@ -21,6 +21,7 @@ const EXPECTED: Record<string, 'public' | Role[]> = {
   'POST /logout': 'public',
   'GET /': ['admin', 'finance', 'lead', 'executive', 'service'],
   'GET /api/costs': ['admin', 'finance', 'executive', 'lead'],
+  'GET /api/gpu/efficiency': ['admin', 'finance', 'executive', 'lead'],
   'GET /api/imports': ['admin', 'finance', 'service'],
   'POST /api/imports': ['admin', 'service'],
   'GET /api/audit': ['admin'],

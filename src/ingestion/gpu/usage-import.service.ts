@@ -26,6 +26,7 @@ import { UsageFindings } from './usage-findings.js';
 import { UsageStage } from './usage-stage.js';
 import { GPU_USAGE_COLUMNS, RESOURCE_USAGE_COLUMNS } from './usage-tables.js';
 import { usageWindows } from './usage-windows.js';
+import type { GpuUsageRow } from './gpu-series.js';
 
 /** What one usage import run did. */
 export interface UsageRunResult {
@@ -49,7 +50,7 @@ export interface UsageRunResult {
 }
 
 export interface UsageRunOptions {
-  trigger: 'cli' | 'api' | 'schedule';
+  trigger: 'cli' | 'api' | 'schedule' | 'sample';
   actor?: Principal;
   period?: string;
   now: Date;
@@ -92,6 +93,28 @@ export class UsageImportService {
       case 'dcgm-scrape':
         return [await this.runScrape(config, source.id, opts)];
     }
+  }
+
+  /** Loads already-aggregated rows for a window (the bundled sample), as one import run. */
+  async loadRows(
+    name: string,
+    rows: Iterable<GpuUsageRow>,
+    window: { from: Date; to: Date },
+    opts: UsageRunOptions,
+  ): Promise<UsageRunResult> {
+    const config = { name, kind: 'prometheus' } as UsageSourceConfig;
+    const source = await this.sources.ensure(name, 'sample');
+    const period = window.from.toISOString().slice(0, 7);
+    return this.locked(config, source.id, period, opts, window, async (stage) => {
+      const copy = await stage.copy('gpu_usage', GPU_USAGE_COLUMNS);
+      for (const row of rows) {
+        const wait = copy.write(row);
+        if (wait) await wait;
+      }
+      await copy.end();
+      await stage.publish('gpu_usage', GPU_USAGE_COLUMNS, { window });
+      return { gpuRows: copy.rows, samples: 0 };
+    });
   }
 
   private async runPrometheus(

@@ -1,0 +1,221 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { TeamScope } from '../auth/team-scope.js';
+import { gpuInstanceType, gpuModelOf, migShare } from '../catalog/gpu-catalog.js';
+import { D, Dec, OwnerHour, splitGpuHour, UnitHour } from './gpu-cost-split.js';
+import { Attribution, EfficiencyGroup, EfficiencyRollup, GpuGroupBy } from './efficiency-rollup.js';
+import { hostKeys, resourceMatchesHost } from './host-keys.js';
+import { NODE_HOUR_COST_SQL } from './node-hour-cost.sql.js';
+
+export interface GpuEfficiencyReport {
+  period: string;
+  groupBy: GpuGroupBy | null;
+  groups: EfficiencyGroup[];
+  total: EfficiencyGroup;
+  /** GPU-hours measured on machines with no matching cost (unknown host, or no cost that hour). */
+  unpriced: { gpuHours: string; hosts: string[] };
+  /** How each measured machine was matched to a FOCUS ResourceId. */
+  nodes: { host: string; resourceId: string | null; gpus: number; gpuCountFrom: string }[];
+}
+
+interface UsageRow {
+  hour: Date;
+  gpu_uuid: string;
+  model: string | null;
+  mig_profile: string | null;
+  mig_instance: string | null;
+  namespace: string | null;
+  pod: string | null;
+  team: string | null;
+  covered_seconds: number;
+  gpu_util_avg: number | null;
+  gr_engine_active_avg: number | null;
+}
+
+interface CostNode {
+  resource_id: string;
+  gpu_count: string | null;
+  instance_type: string | null;
+  team: string | null;
+}
+
+const nextPeriod = (p: string) => {
+  const d = new Date(`${p}-01T00:00:00Z`);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+};
+
+/**
+ * What GPU-hours cost and how much of it did work: joins hourly GPU usage to the effective cost
+ * of the machine the GPUs sit in, splits each GPU-hour into used and idle cost per owner
+ * (splitGpuHour) and rolls the parts up by team, cluster (usage source), model or namespace.
+ */
+@Injectable()
+export class GpuEfficiencyService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async report(
+    period: string,
+    groupBy: GpuGroupBy | null,
+    scope: TeamScope,
+  ): Promise<GpuEfficiencyReport> {
+    const from = new Date(`${period}-01T00:00:00Z`);
+    const to = nextPeriod(period);
+    const hosts = (await this.dataSource.query(
+      `SELECT g.host, max(g.resource_id) AS resource_id, max(s.name) AS cluster,
+              count(DISTINCT g.gpu_uuid)::int AS gpus_seen
+         FROM gpu_usage g JOIN billing_source s ON s.id = g.source_id
+        WHERE g.hour >= $1 AND g.hour < $2 GROUP BY g.host ORDER BY g.host`,
+      [from, to],
+    )) as { host: string; resource_id: string | null; cluster: string; gpus_seen: number }[];
+    const nodes = await this.costNodes(period, hosts);
+    const rollup = new EfficiencyRollup(groupBy);
+    const inScope = (team: string | null) =>
+      scope.kind === 'all' || (team !== null && scope.teams.includes(team));
+    let unpricedHours = 0;
+    const unpricedHosts = new Set<string>();
+    const nodeViews: GpuEfficiencyReport['nodes'] = [];
+
+    for (const h of hosts) {
+      const node = h.resource_id
+        ? nodes.find((n) => n.resource_id === h.resource_id)
+        : nodes.find((n) => resourceMatchesHost(n.resource_id, hostKeys(h.host)));
+      const usage = (await this.dataSource.query(
+        `SELECT hour, gpu_uuid, model, mig_profile, mig_instance, namespace, pod, team,
+                covered_seconds, gpu_util_avg, gr_engine_active_avg
+           FROM gpu_usage WHERE host = $1 AND hour >= $2 AND hour < $3 ORDER BY hour, gpu_uuid`,
+        [h.host, from, to],
+      )) as UsageRow[];
+      const catalogType = node?.instance_type ? gpuInstanceType(node.instance_type) : undefined;
+      const gpus = node?.gpu_count
+        ? Number(node.gpu_count)
+        : (catalogType?.gpuCount ?? h.gpus_seen);
+      nodeViews.push({
+        host: h.host,
+        resourceId: node?.resource_id ?? null,
+        gpus,
+        gpuCountFrom: node?.gpu_count
+          ? 'SkuPriceDetails.GpuCount'
+          : catalogType
+            ? `catalog (${catalogType.instanceType})`
+            : 'GPUs seen',
+      });
+      const costs = node
+        ? await this.nodeHourCosts(period, node.resource_id)
+        : new Map<number, Dec>();
+      const byHour = new Map<number, UsageRow[]>();
+      for (const row of usage) {
+        const t = row.hour.getTime();
+        (byHour.get(t) ?? byHour.set(t, []).get(t)!).push(row);
+      }
+      const hoursToDo = new Set([...byHour.keys(), ...costs.keys()]);
+      for (const t of [...hoursToDo].sort((a, b) => a - b)) {
+        const rows = byHour.get(t) ?? [];
+        const cost = costs.get(t);
+        const modelName = rows[0]?.model ?? catalogType?.model.model ?? null;
+        const model = (modelName && gpuModelOf(modelName)?.model) ?? modelName;
+        const base: Attribution = {
+          team: node?.team ?? null,
+          cluster: h.cluster,
+          model,
+          namespace: null,
+        };
+        if (cost === undefined) {
+          unpricedHours += new Set(rows.map((r) => r.gpu_uuid)).size;
+          unpricedHosts.add(h.host);
+          continue;
+        }
+        const perGpu = gpuShares(cost, gpus);
+        const byGpu = new Map<string, UsageRow[]>();
+        for (const r of rows)
+          (byGpu.get(r.gpu_uuid) ?? byGpu.set(r.gpu_uuid, []).get(r.gpu_uuid)!).push(r);
+        let g = 0;
+        for (const gpuRows of byGpu.values()) {
+          if (g >= perGpu.length) break; // more GPUs reported than the machine has: data says more
+          const split = splitGpuHour(perGpu[g++]!, units(gpuRows));
+          for (const o of split.owners) {
+            const r = o.owner;
+            const who: Attribution = r
+              ? { team: r.team ?? base.team, cluster: h.cluster, model, namespace: r.namespace }
+              : base;
+            if (inScope(who.team)) rollup.addOwner(who, o);
+          }
+          const held = split.owners.reduce((s, o) => s + (o.owner ? o.gpuHours : 0), 0);
+          const unheld = Math.max(
+            0,
+            1 - held - split.owners.reduce((s, o) => s + (o.owner ? 0 : o.gpuHours), 0),
+          );
+          if (inScope(base.team)) rollup.addUnallocated(base, unheld, split.unallocatedIdle);
+        }
+        // GPUs of the machine that reported nothing this hour: their cost is idle.
+        for (; g < perGpu.length; g++)
+          if (inScope(base.team)) rollup.addUnallocated(base, 1, perGpu[g]!);
+      }
+    }
+    return {
+      period,
+      groupBy,
+      ...rollup.result(),
+      unpriced: { gpuHours: unpricedHours.toFixed(2), hosts: [...unpricedHosts] },
+      nodes: nodeViews,
+    };
+  }
+
+  private async costNodes(
+    period: string,
+    hosts: { host: string; resource_id: string | null }[],
+  ): Promise<CostNode[]> {
+    if (hosts.length === 0) return [];
+    const ids = hosts.map((h) => h.resource_id).filter((v): v is string => v !== null);
+    const keys = [...new Set(hosts.flatMap((h) => hostKeys(h.host)))];
+    return (await this.dataSource.query(
+      `SELECT resource_id, max(sku_price_details->>'GpuCount') AS gpu_count,
+              max(sku_price_details->>'InstanceType') AS instance_type,
+              max(coalesce(tags->>'team', tags->>'Team')) AS team
+         FROM cost_record
+        WHERE billing_period = $1 AND resource_id IS NOT NULL
+          AND (resource_id = ANY($2) OR lower(resource_id) = ANY($3)
+               OR EXISTS (SELECT 1 FROM unnest($3::text[]) k WHERE lower(resource_id) LIKE '%/' || k))
+        GROUP BY resource_id`,
+      [`${period}-01`, ids, keys],
+    )) as CostNode[];
+  }
+
+  private async nodeHourCosts(period: string, resourceId: string): Promise<Map<number, Dec>> {
+    const rows = (await this.dataSource.query(NODE_HOUR_COST_SQL, [
+      `${period}-01`,
+      resourceId,
+    ])) as {
+      hour: Date;
+      cost: string;
+    }[];
+    return new Map(rows.map((r) => [r.hour.getTime(), new D(r.cost)]));
+  }
+}
+
+/** A machine-hour's cost in equal GPU shares; the last takes the rounding remainder. */
+function gpuShares(cost: Dec, gpus: number): Dec[] {
+  const n = Math.max(1, gpus);
+  const each = cost.div(n).toDecimalPlaces(12);
+  const shares = Array.from({ length: n }, () => each);
+  shares[n - 1] = cost.minus(each.times(n - 1));
+  return shares;
+}
+
+/** A GPU's rows for one hour as split units: the whole GPU, or one unit per MIG slice. */
+function units(rows: readonly UsageRow[]): UnitHour<UsageRow>[] {
+  const bySlice = new Map<string | null, UsageRow[]>();
+  for (const r of rows)
+    (bySlice.get(r.mig_instance) ?? bySlice.set(r.mig_instance, []).get(r.mig_instance)!).push(r);
+  return [...bySlice.entries()].map(([slice, sliceRows]) => {
+    const model = sliceRows[0]!.model ? gpuModelOf(sliceRows[0]!.model) : undefined;
+    const profile = sliceRows[0]!.mig_profile;
+    return {
+      share: slice === null || !profile ? 1 : (migShare(profile, model) ?? 1),
+      owners: sliceRows.map((r): OwnerHour<UsageRow> => ({
+        owner: r.pod ? r : null,
+        presence: r.covered_seconds / 3600,
+        activity: r.gr_engine_active_avg ?? (r.gpu_util_avg === null ? 0 : r.gpu_util_avg / 100),
+      })),
+    };
+  });
+}
