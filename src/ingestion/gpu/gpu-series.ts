@@ -104,7 +104,11 @@ export function gpuSeriesFromLabels(
     missing.push('UUID');
     uuid = host && index !== null ? `${host}/gpu${index}` : null;
   }
-  const pod = first(labels, ['exported_pod', 'pod', 'pod_name']);
+  // Scraped through a Service, a series without exported_* labels still has the target's own
+  // pod/namespace (the exporter's): those name no GPU owner.
+  const exporterOwn = !labels['exported_pod'] && /dcgm-exporter/.test(labels['pod'] ?? '');
+  const owner = (names: string[]) => (exporterOwn ? null : first(labels, names));
+  const pod = owner(['exported_pod', 'pod', 'pod_name']);
   const series: GpuSeries = {
     host: host ?? '',
     gpuUuid: uuid ?? '',
@@ -112,9 +116,9 @@ export function gpuSeriesFromLabels(
     model: first(labels, ['modelName', 'model_name']),
     migProfile: first(labels, ['GPU_I_PROFILE']),
     migInstance: first(labels, ['GPU_I_ID']),
-    namespace: first(labels, ['exported_namespace', 'namespace', 'pod_namespace']),
+    namespace: owner(['exported_namespace', 'namespace', 'pod_namespace']),
     pod,
-    container: first(labels, ['exported_container', 'container', 'container_name']),
+    container: owner(['exported_container', 'container', 'container_name']),
     workload: pod ? workloadOf(pod) : null,
     team: first(labels, opts.teamLabels),
     resourceId: opts.resourceIdLabel ? first(labels, [opts.resourceIdLabel]) : null,
