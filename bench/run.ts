@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createDataSource, migrate } from '../src/database/data-source.js';
 import { scratchPostgres } from '../src/database/scratch-postgres.js';
 import { createLogger } from '../src/logging/logger.js';
+import { gpuBench } from './gpu-bench.js';
 import { importBench } from './import-bench.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -15,8 +16,19 @@ async function main(): Promise<number> {
   const [name = 'import', ...rest] = process.argv.slice(2);
   const rowsFlag = rest.indexOf('--rows');
   const rows = rowsFlag >= 0 ? Number(rest[rowsFlag + 1]) : 1_000_000;
+  if (name === 'gpu') {
+    const gpusFlag = rest.indexOf('--gpus');
+    const result = gpuBench(gpusFlag >= 0 ? Number(rest[gpusFlag + 1]) : 1000);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    // Memory holds one chunk (a day) of hour buckets for every series, whatever the days.
+    const ok = result.peakRssMB < 400;
+    process.stdout.write(
+      `${ok ? 'PASS' : 'FAIL'}: ${result.samplesPerSecond} samples/s, ${result.ratio}x a plain loop over the same samples; peak RSS ${result.peakRssMB} MB (target < 400)\n`,
+    );
+    return ok ? 0 : 1;
+  }
   if (name !== 'import') {
-    process.stderr.write(`unknown benchmark "${name}"; available: import\n`);
+    process.stderr.write(`unknown benchmark "${name}"; available: import, gpu\n`);
     return 2;
   }
   const server = await scratchPostgres(

@@ -78,8 +78,20 @@ describe('npm start on a fresh machine', () => {
       await fetch(`http://127.0.0.1:${port}/api/costs?basis=billed`, { headers })
     ).json()) as { period: string; totals: { cost: string }[] };
     assert.equal(costs.period, '2024-09');
-    // AWS (FOCUS sample) + Azure + GCP samples, side by side in September 2024
-    assert.equal(costs.totals[0]!.cost, '440.424760806921842802');
+    // AWS (FOCUS sample) + Azure + GCP samples and the GPU machines, side by side in September 2024
+    assert.equal(costs.totals[0]!.cost, '10832.587960806921842802');
+    const gpu = (await (
+      await fetch(`http://127.0.0.1:${port}/api/gpu/efficiency?period=2024-09&groupBy=team`, {
+        headers,
+      })
+    ).json()) as { total: { effectiveCost: string; gpuHours: string }; groups: { key: string }[] };
+    // 2 x 61.9416 + 3 x 3.673 + 4 x 0.85364 per hour, 720 hours: every GPU machine's cost
+    assert.equal(gpu.total.effectiveCost, '99588.07');
+    assert.equal(gpu.total.gpuHours, '16560.00');
+    assert.deepEqual(
+      gpu.groups.map((g) => g.key),
+      ['ml-research', 'search', 'data-science'],
+    );
     const runs = (await (
       await fetch(`http://127.0.0.1:${port}/api/imports`, { headers })
     ).json()) as {
@@ -89,6 +101,8 @@ describe('npm start on a fresh machine', () => {
     assert.deepEqual(
       runs.map((r) => [r.trigger, r.source]),
       [
+        ['sample', 'sample-gpu-usage'],
+        ['sample', 'sample-gpu-nodes'],
         ['sample', 'sample-gcp'],
         ['sample', 'sample-azure'],
         ['sample', 'sample-focus'],
@@ -118,7 +132,7 @@ describe('npm start on a fresh machine', () => {
     const runsAfter = (await (
       await fetch(`http://127.0.0.1:${port}/api/imports`, { headers })
     ).json()) as unknown[];
-    assert.equal(runsAfter.length, 3);
+    assert.equal(runsAfter.length, 5);
     again.child.kill('SIGTERM');
     await again.exited;
     assert.equal(existsSync(path.join(dataDir, 'pg', 'postmaster.pid')), false);

@@ -26,7 +26,17 @@ describe('bundled sample data', () => {
   it('loads on a first start without sources, and is removed once real sources are configured', async () => {
     const first = await context([]);
     assert.equal(await first.get(SampleDataLoader).loadIfFirstStart(), true);
-    assert.equal(await count(first.get(DataSource)), 500 + 8 + 3);
+    // cost lines: AWS FOCUS sample, Azure, GCP, and 9 GPU machines x 30 days
+    assert.equal(await count(first.get(DataSource)), 500 + 8 + 3 + 270);
+    const [gpu] = (await first
+      .get(DataSource)
+      .query(
+        `SELECT count(*)::int AS n, count(DISTINCT gpu_uuid)::int AS gpus FROM gpu_usage`,
+      )) as {
+      n: number;
+      gpus: number;
+    }[];
+    assert.deepEqual(gpu, { n: 23 * 720 - 16 * 6 * 24 + 16 * 6 * 24, gpus: 23 });
     const providers = (await first
       .get(DataSource)
       .query(
@@ -35,9 +45,9 @@ describe('bundled sample data', () => {
     assert.deepEqual(
       providers.map((p) => [p.provider_name, p.period, p.n]),
       [
-        ['AWS', '2024-09-01', 500],
-        ['Google Cloud', '2024-09-01', 3],
-        ['Microsoft', '2024-09-01', 8],
+        ['AWS', '2024-09-01', 560],
+        ['Google Cloud', '2024-09-01', 123],
+        ['Microsoft', '2024-09-01', 98],
       ],
       'the three clouds side by side in one month',
     );
@@ -57,12 +67,12 @@ describe('bundled sample data', () => {
       },
     ]);
     const loader = real.get(SampleDataLoader);
-    assert.equal(await loader.removeIfRealSourcesConfigured(), 3);
+    assert.equal(await loader.removeIfRealSourcesConfigured(), 4);
     assert.equal(await count(real.get(DataSource)), 0);
     assert.equal(await loader.loadIfFirstStart(), false);
     const runs = (await real
       .get(DataSource)
       .query(`SELECT count(*)::int AS n FROM import_run`)) as { n: number }[];
-    assert.equal(runs[0]!.n, 3, 'the import history stays');
+    assert.equal(runs[0]!.n, 5, 'the import history stays');
   });
 });

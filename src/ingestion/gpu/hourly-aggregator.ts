@@ -87,7 +87,8 @@ export class HourlyAggregator<S> {
     bucket.sum[metric]! += value;
     if (n === 0 || value > bucket.max[metric]!) bucket.max[metric] = value;
     if (this.percentile[metric]) {
-      let values = bucket.values[metric]!;
+      let values =
+        bucket.values[metric] ?? (bucket.values[metric] = new Float64Array(this.valuesPerHour));
       if (n >= values.length) {
         const grown = new Float64Array(values.length * 2);
         grown.set(values);
@@ -109,7 +110,8 @@ export class HourlyAggregator<S> {
         count: new Float64Array(m),
         sum: new Float64Array(m),
         max: new Float64Array(m),
-        values: this.percentile.map((p) => (p ? new Float64Array(this.valuesPerHour) : null)),
+        // Allocated on a metric's first sample: many sources never send some metrics.
+        values: this.percentile.map(() => null),
       };
       this.buckets.set(key, bucket);
     }

@@ -87,7 +87,10 @@ export async function readNvidiaSmiFiles(
         tally.rejectedRow(line, [
           { line, column: `${path.basename(file)}: ${err.field}`, reason: err.reason },
         ]);
-        if (tally.overLimit) return { gpuRows: copy.rows, samples };
+        if (tally.overLimit) {
+          await copy.end();
+          return { gpuRows: copy.rows, samples };
+        }
       }
     }
     const seconds = config.intervalSeconds ?? interval.seconds() ?? 1;

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadSources } from '../../src/config/app-config.js';
+import type { UsageRunResult } from '../../src/ingestion/gpu/usage-import.service.js';
+import { createCloudApp } from '../support/cloud-app.js';
+
+const fixture = fileURLToPath(
+  new URL(
+    '../../../test/fixtures/gpu/nvidia-smi-query-gpu-common-fields-h100.idle-and-load.csv',
+    import.meta.url,
+  ),
+);
+
+describe('nvidia-smi-csv source', () => {
+  it('imports the H100 log as one hourly row per GPU and replaces it on a re-run', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'finops-smi-'));
+    mkdirSync(path.join(dir, 'logs'));
+    copyFileSync(fixture, path.join(dir, 'logs', 'h100-box.csv'));
+    writeFileSync(
+      path.join(dir, 'sources.yaml'),
+      `sources:\n  - name: smi\n    kind: nvidia-smi-csv\n    path: ${path.join(dir, 'logs')}\n`,
+    );
+    const { sources, db } = await createCloudApp(loadSources(dir));
+    const run = async () =>
+      ((await sources.run('smi', { trigger: 'cli' })) as UsageRunResult[])[0]!;
+    const first = await run();
+    assert.equal(first.status, 'succeeded', first.message ?? '');
+    assert.equal(first.gpuRows, 1);
+    assert.equal(first.findings['field not used: utilization.memory'], 1);
+    const again = await run();
+    assert.equal(again.status, 'succeeded');
+    const rows = (await db.query(
+      `SELECT hour, host, gpu_uuid, model, samples, covered_seconds, gpu_util_avg, gpu_util_p95,
+              fb_used_max_mib, fb_total_mib, power_avg_w FROM gpu_usage`,
+    )) as Record<string, unknown>[];
+    assert.deepEqual(rows, [
+      {
+        hour: new Date('2026-07-14T08:00:00Z'),
+        host: 'h100-box',
+        gpu_uuid: 'GPU-00000000-0000-0000-0000-000000000000',
+        model: 'NVIDIA H100 80GB HBM3',
+        samples: 2,
+        covered_seconds: 30, // two readings ~15 s apart
+        gpu_util_avg: 50,
+        gpu_util_p95: 100,
+        fb_used_max_mib: 19818,
+        fb_total_mib: 81559,
+        power_avg_w: 350.9,
+      },
+    ]);
+  });
+
+  it('names the file, line and field of a bad cell and keeps the previous rows', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'finops-smi-'));
+    const file = path.join(dir, 'box.csv');
+    const bad = Array.from(
+      { length: 12 },
+      () =>
+        '2026/07/14 09:00:00.000, NVIDIA H100 80GB HBM3, GPU-1, 0, 0, x, P0, lots %, 0 %, 1 MiB, 1 MiB, 1 MiB, 1, 1 W, 1 W, 1 MHz, Disabled',
+    );
+    const header =
+      'timestamp, name, uuid, pci.bus_id, index, driver_version, pstate, utilization.gpu [%], utilization.memory [%], memory.total [MiB], memory.used [MiB], memory.free [MiB], temperature.gpu, power.draw [W], power.limit [W], clocks.current.sm [MHz], mig.mode.current';
+    writeFileSync(file, [header, ...bad].join('\n') + '\n');
+    writeFileSync(
+      path.join(dir, 'sources.yaml'),
+      `sources:\n  - name: smi\n    kind: nvidia-smi-csv\n    path: ${file}\n`,
+    );
+    const { sources } = await createCloudApp(loadSources(dir));
+    await assert.rejects(
+      () => sources.run('smi', { trigger: 'cli' }),
+      /box\.csv: utilization\.gpu.*"lots %" is not a number in %/s,
+    );
+  });
+});
