@@ -68,6 +68,10 @@ export class GpuEfficiencyService {
       [from, to],
     )) as { host: string; resource_id: string | null; cluster: string; gpus_seen: number }[];
     const nodes = await this.costNodes(period, hosts);
+    const hourCosts = await this.nodeHourCosts(
+      period,
+      nodes.map((n) => n.resource_id),
+    );
     const rollup = new EfficiencyRollup(groupBy);
     const inScope = (team: string | null) =>
       scope.kind === 'all' || (team !== null && scope.teams.includes(team));
@@ -99,9 +103,7 @@ export class GpuEfficiencyService {
             ? `catalog (${catalogType.instanceType})`
             : 'GPUs seen',
       });
-      const costs = node
-        ? await this.nodeHourCosts(period, node.resource_id)
-        : new Map<number, Dec>();
+      const costs = hourCosts.get(node?.resource_id ?? '') ?? new Map<number, Dec>();
       const byHour = new Map<number, UsageRow[]>();
       for (const row of usage) {
         const t = row.hour.getTime();
@@ -180,15 +182,22 @@ export class GpuEfficiencyService {
     )) as CostNode[];
   }
 
-  private async nodeHourCosts(period: string, resourceId: string): Promise<Map<number, Dec>> {
+  /** Per machine, its EffectiveCost per hour (epoch ms) of the period: one query for all. */
+  private async nodeHourCosts(
+    period: string,
+    resourceIds: string[],
+  ): Promise<Map<string, Map<number, Dec>>> {
     const rows = (await this.dataSource.query(NODE_HOUR_COST_SQL, [
       `${period}-01`,
-      resourceId,
-    ])) as {
-      hour: Date;
-      cost: string;
-    }[];
-    return new Map(rows.map((r) => [r.hour.getTime(), new D(r.cost)]));
+      resourceIds,
+    ])) as { resource_id: string; hour: Date; cost: string }[];
+    const byNode = new Map<string, Map<number, Dec>>();
+    for (const r of rows) {
+      const hours =
+        byNode.get(r.resource_id) ?? byNode.set(r.resource_id, new Map()).get(r.resource_id)!;
+      hours.set(r.hour.getTime(), new D(r.cost));
+    }
+    return byNode;
   }
 }
 

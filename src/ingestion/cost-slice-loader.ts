@@ -1,14 +1,11 @@
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, QueryRunner } from 'typeorm';
 import { COST_RECORD_COLUMNS } from '../billing/focus-columns.js';
+import { BufferedCopy } from './buffered-copy.js';
 import { copyField } from './copy-text.js';
 import { NormalizedRow } from './focus-file/focus-row.normalizer.js';
 import { PeriodSummary } from './import-run.entity.js';
-
-const FLUSH_BYTES = 32 * 1024;
 
 /** `2024-09-01` → `y2024m09`, the suffix of that month's partition. */
 export function periodSuffix(period: string): string {
@@ -25,16 +22,14 @@ export function stageTablePrefix(runId: string): string {
 }
 
 class PeriodStage {
-  private pending = '';
-  private rows = 0;
+  private readonly copy: BufferedCopy;
   private constructor(
     readonly period: string,
     readonly table: string,
     private readonly runner: QueryRunner,
-    private readonly stream: NodeJS.WritableStream,
+    stream: NodeJS.WritableStream,
   ) {
-    // Errors surface through drain/finish waits; this listener keeps them from being uncaught.
-    stream.on('error', () => undefined);
+    this.copy = new BufferedCopy(stream);
   }
 
   /**
@@ -67,22 +62,11 @@ class PeriodStage {
 
   /** Queues one COPY line; returns a promise only when the buffer must be flushed. */
   push(line: string): Promise<void> | undefined {
-    this.pending += line;
-    this.rows++;
-    return this.pending.length >= FLUSH_BYTES ? this.flush() : undefined;
-  }
-
-  private async flush(): Promise<void> {
-    const chunk = this.pending;
-    this.pending = '';
-    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+    return this.copy.push(line);
   }
 
   async finish(): Promise<PeriodSummary> {
-    if (this.pending) this.stream.write(this.pending);
-    this.pending = '';
-    this.stream.end();
-    await finished(this.stream);
+    await this.copy.end();
     await this.runner.query('COMMIT');
     const [totals] = (await this.runner.query(
       `SELECT count(*)::int AS rows, coalesce(sum(billed_cost), 0)::text AS billed,
@@ -98,9 +82,7 @@ class PeriodStage {
   }
 
   async abort(): Promise<void> {
-    // destroy() makes pg-copy-streams send CopyFail; wait for the server's answer, then roll back.
-    (this.stream as unknown as { destroy(e?: Error): void }).destroy();
-    await finished(this.stream).catch(() => undefined);
+    await this.copy.destroy();
     await this.runner.query('ROLLBACK').catch(() => undefined);
     await this.runner.release();
   }

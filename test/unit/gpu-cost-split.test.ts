@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { D, splitGpuHour, UnitHour } from '../../src/gpu/gpu-cost-split.js';
-
-/** Deterministic PRNG (mulberry32) so a failing case can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src/ingestion/gpu/seeded-random.js';
 
 const sum = (split: ReturnType<typeof splitGpuHour<string>>) =>
   split.owners.reduce((s, o) => s.plus(o.used).plus(o.idle), split.unallocatedIdle);
@@ -74,7 +64,7 @@ describe('GPU cost split for one GPU-hour', () => {
   });
 
   it('conserves cost exactly for random owners, MIG layouts and odd data (10,000 cases)', () => {
-    const next = rng(20241101);
+    const next = seededRandom(20241101);
     for (let i = 0; i < 10_000; i++) {
       const cost = new D(Math.floor(next() * 1e8)).div(10 ** Math.floor(next() * 8));
       const units: UnitHour<string>[] = Array.from({ length: 1 + Math.floor(next() * 4) }, () => ({

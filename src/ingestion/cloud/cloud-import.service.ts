@@ -7,6 +7,7 @@ import { CloudSourceConfig } from '../../config/app-config.js';
 import { LOGGER } from '../../logging/logger.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import { CostSliceLoader } from '../cost-slice-loader.js';
+import { periodLockKey, withPeriodLock } from '../period-lock.js';
 import { planHeader } from '../focus-file/focus-header.js';
 import { normalizeRow } from '../focus-file/focus-row.normalizer.js';
 import { ImportValidationError } from '../import-errors.js';
@@ -38,11 +39,6 @@ export interface CloudRunOptions {
   trigger: 'cli' | 'api' | 'schedule';
   actor?: Principal;
   now?: Date;
-}
-
-/** Advisory lock key (bigint space) of one (source, period): readable in pg_locks as sourceId·10⁶ + yyyymm. */
-export function periodLockKey(sourceId: number, period: string): string {
-  return String(BigInt(sourceId) * 1_000_000n + BigInt(period.slice(0, 4) + period.slice(5, 7)));
 }
 
 /**
@@ -96,30 +92,17 @@ export class CloudImportService {
       retries: 0,
       message: null,
     };
-    const key = periodLockKey(sourceId, period);
-    const lock = this.dataSource.createQueryRunner();
-    await lock.connect();
-    try {
-      const [{ locked }] = (await lock.query(`SELECT pg_try_advisory_lock($1::bigint) AS locked`, [
-        key,
-      ])) as [{ locked: boolean }];
-      if (!locked) {
-        result.message = `another process or replica is importing ${config.name} ${period}; skipped`;
-        this.log.info(
-          { event: 'import.skipped', source: config.name, period, reason: 'lock held elsewhere' },
-          result.message,
-        );
-        return result;
-      }
-      try {
-        await this.runLocked(config, sourceId, fetcher, period, opts, lock, result);
-      } finally {
-        await lock.query(`SELECT pg_advisory_unlock($1::bigint)`, [key]);
-      }
-      return result;
-    } finally {
-      await lock.release();
+    const run = await withPeriodLock(this.dataSource, periodLockKey(sourceId, period), (lock) =>
+      this.runLocked(config, sourceId, fetcher, period, opts, lock, result),
+    );
+    if (!run.locked) {
+      result.message = `another process or replica is importing ${config.name} ${period}; skipped`;
+      this.log.info(
+        { event: 'import.skipped', source: config.name, period, reason: 'lock held elsewhere' },
+        result.message,
+      );
     }
+    return result;
   }
 
   private async runLocked(

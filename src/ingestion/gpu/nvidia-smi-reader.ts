@@ -62,7 +62,7 @@ export async function readNvidiaSmiFiles(
   let samples = 0;
   for (const file of files) {
     const host = config.host ?? path.basename(file).replace(/\.csv$/i, '');
-    const agg = new HourlyAggregator<GpuSeries>(GPU_METRICS, 3600);
+    const agg = new HourlyAggregator<GpuSeries>(GPU_METRICS); // value buffers grow with the interval
     const interval = new IntervalEstimate();
     const unused = new Set<string>();
     let header: HeaderField[] | undefined;

@@ -8,6 +8,7 @@ import {
   workloadOf,
 } from './gpu-series.js';
 import { HourlyAggregator } from './hourly-aggregator.js';
+import { seededRandom } from './seeded-random.js';
 
 /**
  * Synthetic, deterministic GPU utilization for the bundled sample (September 2024), beside the
@@ -20,16 +21,6 @@ import { HourlyAggregator } from './hourly-aggregator.js';
 const STEP = 300;
 const START = Date.UTC(2024, 8, 1) / 1000;
 const END = Date.UTC(2024, 9, 1) / 1000;
-
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Gpu {
   host: string;
@@ -121,7 +112,7 @@ function gpus(): Gpu[] {
 /** Every hourly row of the sample, in hour order. */
 export function* sampleGpuUsageRows(): Generator<GpuUsageRow> {
   const agg = new HourlyAggregator<GpuSeries>(GPU_METRICS, 3600 / STEP);
-  const r = rng(202409);
+  const r = seededRandom(202409);
   const fleet = gpus();
   for (let t = START; t < END; t += STEP) {
     for (const g of fleet) {

@@ -11,12 +11,12 @@ import type {
 } from '../../config/app-config.js';
 import { LOGGER } from '../../logging/logger.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
-import { periodLockKey } from '../cloud/cloud-import.service.js';
 import { CloudTransport } from '../cloud/cloud-transport.js';
 import { createFetchContext } from '../cloud/fetch-context.js';
 import { ImportValidationError } from '../import-errors.js';
 import { ImportRunsService } from '../import-runs.service.js';
 import { ImportTally } from '../import-tally.js';
+import { periodLockKey, withPeriodLock } from '../period-lock.js';
 import { aggregateBufferedScrapes, scrapeTarget } from './dcgm-scrape.js';
 import { authHeaders } from './http-auth.js';
 import { nvidiaSmiFiles, readNvidiaSmiFiles } from './nvidia-smi-reader.js';
@@ -273,34 +273,23 @@ export class UsageImportService {
     work: Work,
   ): Promise<UsageRunResult> {
     const result = this.emptyResult(config, period, window);
-    const key = periodLockKey(sourceId, /^\d{4}-\d{2}$/.test(period) ? period : '0000-00');
-    const lock = this.dataSource.createQueryRunner();
-    await lock.connect();
-    try {
-      const [{ locked }] = (await lock.query(`SELECT pg_try_advisory_lock($1::bigint) AS locked`, [
-        key,
-      ])) as [{ locked: boolean }];
-      if (!locked) {
-        result.message = `another process or replica is importing ${config.name} ${period}; skipped`;
-        this.log.info({ event: 'import.skipped', source: config.name, period }, result.message);
-        return result;
-      }
-      try {
-        const runId = await this.runs.begin(sourceId, opts.trigger, null, lock);
-        result.runId = Number(runId);
-        await this.runs.update(runId, {
-          format: config.kind,
-          billingPeriod: /^\d{4}-\d{2}$/.test(period) ? `${period}-01` : null,
-        });
-        await this.runs.recordTrigger(opts.actor, config.name, { runId: result.runId, period });
-        await this.execute(config, runId, sourceId, result, work);
-      } finally {
-        await lock.query(`SELECT pg_advisory_unlock($1::bigint)`, [key]);
-      }
-      return result;
-    } finally {
-      await lock.release();
+    const monthly = /^\d{4}-\d{2}$/.test(period);
+    const key = periodLockKey(sourceId, monthly ? period : '0000-00');
+    const run = await withPeriodLock(this.dataSource, key, async (lock) => {
+      const runId = await this.runs.begin(sourceId, opts.trigger, null, lock);
+      result.runId = Number(runId);
+      await this.runs.update(runId, {
+        format: config.kind,
+        billingPeriod: monthly ? `${period}-01` : null,
+      });
+      await this.runs.recordTrigger(opts.actor, config.name, { runId: result.runId, period });
+      await this.execute(config, runId, sourceId, result, work);
+    });
+    if (!run.locked) {
+      result.message = `another process or replica is importing ${config.name} ${period}; skipped`;
+      this.log.info({ event: 'import.skipped', source: config.name, period }, result.message);
     }
+    return result;
   }
 
   private async execute(

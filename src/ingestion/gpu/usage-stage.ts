@@ -1,12 +1,9 @@
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, QueryRunner } from 'typeorm';
+import { BufferedCopy } from '../buffered-copy.js';
 import { copyLine } from '../copy-text.js';
 import type { UsageTable } from './usage-tables.js';
-
-const FLUSH_BYTES = 1 << 20;
 
 export interface UsageColumnWriter<R> {
   column: string;
@@ -16,39 +13,38 @@ export interface UsageColumnWriter<R> {
 /** What a run replaces: a window of hours for the whole source, or per host the hours it sent. */
 export type Replace = { window: { from: Date; to: Date } } | { hostsAsSeen: true };
 
-/** One COPY into a stage table; rows are queued and flushed under back-pressure. */
+/** One COPY of typed rows into a stage table. */
 export class StageCopy<R> {
-  private pending = '';
-  rows = 0;
+  private readonly copy: BufferedCopy;
 
   constructor(
-    private readonly stream: NodeJS.WritableStream,
+    stream: NodeJS.WritableStream,
     private readonly columns: readonly UsageColumnWriter<R>[],
-  ) {}
+  ) {
+    this.copy = new BufferedCopy(stream, 1 << 20);
+  }
+
+  get rows(): number {
+    return this.copy.rows;
+  }
 
   write(row: R): Promise<void> | undefined {
-    this.pending += copyLine(
-      this.columns.map((c) => {
-        const v = c.value(row);
-        return v === null ? null : String(v);
-      }),
+    return this.copy.push(
+      copyLine(
+        this.columns.map((c) => {
+          const v = c.value(row);
+          return v === null ? null : String(v);
+        }),
+      ),
     );
-    this.rows++;
-    if (this.pending.length < FLUSH_BYTES) return undefined;
-    const chunk = this.pending;
-    this.pending = '';
-    return this.stream.write(chunk) ? undefined : once(this.stream, 'drain').then(() => undefined);
   }
 
-  async end(): Promise<void> {
-    if (this.pending) this.stream.write(this.pending);
-    this.pending = '';
-    this.stream.end();
-    await finished(this.stream);
+  end(): Promise<void> {
+    return this.copy.end();
   }
 
-  destroy(): void {
-    (this.stream as unknown as { destroy(e?: Error): void }).destroy();
+  destroy(): Promise<void> {
+    return this.copy.destroy();
   }
 }
 
@@ -128,7 +124,7 @@ export class UsageStage {
   }
 
   async abort(): Promise<void> {
-    this.open?.destroy();
+    await this.open?.destroy();
     await this.client.query('ROLLBACK').catch(() => undefined);
     await this.runner.release();
   }
