@@ -64,15 +64,19 @@ describe('nvidia-smi-csv source', () => {
     );
     const header =
       'timestamp, name, uuid, pci.bus_id, index, driver_version, pstate, utilization.gpu [%], utilization.memory [%], memory.total [MiB], memory.used [MiB], memory.free [MiB], temperature.gpu, power.draw [W], power.limit [W], clocks.current.sm [MHz], mig.mode.current';
-    writeFileSync(file, [header, ...bad].join('\n') + '\n');
     writeFileSync(
       path.join(dir, 'sources.yaml'),
       `sources:\n  - name: smi\n    kind: nvidia-smi-csv\n    path: ${file}\n`,
     );
-    const { sources } = await createCloudApp(loadSources(dir));
+    const { sources, db } = await createCloudApp(loadSources(dir));
+    copyFileSync(fixture, file);
+    await sources.run('smi', { trigger: 'cli' });
+    writeFileSync(file, [header, ...bad].join('\n') + '\n');
     await assert.rejects(
       () => sources.run('smi', { trigger: 'cli' }),
-      /box\.csv: utilization\.gpu.*"lots %" is not a number in %/s,
+      /box\.csv:2: box\.csv: utilization\.gpu: "lots %" is not a number in %/,
     );
+    const kept = (await db.query(`SELECT host, samples, gpu_util_avg FROM gpu_usage`)) as unknown[];
+    assert.deepEqual(kept, [{ host: 'box', samples: 2, gpu_util_avg: 50 }]);
   });
 });
