@@ -150,6 +150,26 @@ const gcpSource = z
 const teamLabels = z.array(z.string().min(1)).default(['team', 'label_team']);
 /** A label carrying the node's provider resource id (e.g. relabelled from node metadata). */
 const resourceIdLabel = z.string().min(1).optional();
+/** Host name → ResourceId rules for machines whose names do not carry the id; first match wins. */
+const resourceIdRules = z
+  .array(
+    z
+      .object({
+        host: z.string().superRefine((pattern, ctx) => {
+          try {
+            new RegExp(pattern);
+          } catch (err) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `not a regular expression: ${(err as Error).message}`,
+            });
+          }
+        }),
+        resourceId: z.string().min(1),
+      })
+      .strict(),
+  )
+  .default([]);
 
 /** HTTP credentials for Prometheus or an exporter: a bearer token or basic auth, from env/file. */
 const httpAuth = z
@@ -184,6 +204,7 @@ const prometheusSource = z
       .optional(),
     teamLabels,
     resourceIdLabel,
+    resourceIdRules,
     /** PromQL for node CPU (0–1) and memory (bytes), one series per machine; false to skip. */
     nodeQueries: z
       .union([
@@ -221,6 +242,7 @@ const dcgmScrapeSource = z
     intervalSeconds: z.number().int().min(1).max(3600).default(60),
     teamLabels,
     resourceIdLabel,
+    resourceIdRules,
   })
   .strict();
 
@@ -245,6 +267,7 @@ const nvidiaSmiSource = z
       }),
     /** The `-l N` logging interval in seconds; by default read from the timestamps. */
     intervalSeconds: z.number().int().min(1).max(3600).optional(),
+    resourceIdRules,
   })
   .strict();
 

@@ -80,9 +80,7 @@ export class GpuEfficiencyService {
     const nodeViews: GpuEfficiencyReport['nodes'] = [];
 
     for (const h of hosts) {
-      const node = h.resource_id
-        ? nodes.find((n) => n.resource_id === h.resource_id)
-        : nodes.find((n) => resourceMatchesHost(n.resource_id, hostKeys(h.host)));
+      const node = nodes.find((n) => resourceMatchesHost(n.resource_id, machineKeys(h)));
       const usage = (await this.dataSource.query(
         `SELECT hour, gpu_uuid, model, mig_profile, mig_instance, namespace, pod, team,
                 covered_seconds, gpu_util_avg, gr_engine_active_avg
@@ -167,18 +165,17 @@ export class GpuEfficiencyService {
     hosts: { host: string; resource_id: string | null }[],
   ): Promise<CostNode[]> {
     if (hosts.length === 0) return [];
-    const ids = hosts.map((h) => h.resource_id).filter((v): v is string => v !== null);
-    const keys = [...new Set(hosts.flatMap((h) => hostKeys(h.host)))];
+    const keys = [...new Set(hosts.flatMap(machineKeys))];
     return (await this.dataSource.query(
       `SELECT resource_id, max(sku_price_details->>'GpuCount') AS gpu_count,
               max(sku_price_details->>'InstanceType') AS instance_type,
               max(coalesce(tags->>'team', tags->>'Team')) AS team
          FROM cost_record
         WHERE billing_period = $1 AND resource_id IS NOT NULL
-          AND (resource_id = ANY($2) OR lower(resource_id) = ANY($3)
-               OR EXISTS (SELECT 1 FROM unnest($3::text[]) k WHERE lower(resource_id) LIKE '%/' || k))
+          AND (lower(resource_id) = ANY($2)
+               OR EXISTS (SELECT 1 FROM unnest($2::text[]) k WHERE lower(resource_id) LIKE '%/' || k))
         GROUP BY resource_id`,
-      [`${period}-01`, ids, keys],
+      [`${period}-01`, keys],
     )) as CostNode[];
   }
 
@@ -199,6 +196,14 @@ export class GpuEfficiencyService {
     }
     return byNode;
   }
+}
+
+/**
+ * The keys a machine is looked up by among ResourceIds: the id its usage rows carry (from a label
+ * or a source's resourceIdRules; a bare instance id matches an ARN ending in it), else its host.
+ */
+function machineKeys(h: { host: string; resource_id: string | null }): string[] {
+  return h.resource_id ? [h.resource_id.toLowerCase()] : hostKeys(h.host);
 }
 
 /** A machine-hour's cost in equal GPU shares; the last takes the rounding remainder. */

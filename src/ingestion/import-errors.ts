@@ -1,12 +1,14 @@
 /** One problem with an input file, located as precisely as the input allows. */
 export interface ImportProblem {
+  /** The file, when a source reads several (a folder of logs); else the source's own file. */
+  file?: string;
   line: number;
   column: string;
   reason: string;
 }
 
 export function formatProblem(file: string, p: ImportProblem): string {
-  return `${file}:${p.line}: ${p.column}: ${p.reason}`;
+  return `${p.file ?? file}:${p.line}: ${p.column}: ${p.reason}`;
 }
 
 /** The input cannot be imported; nothing was changed in the database. */

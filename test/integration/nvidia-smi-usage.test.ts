@@ -74,7 +74,7 @@ describe('nvidia-smi-csv source', () => {
     writeFileSync(file, [header, ...bad].join('\n') + '\n');
     await assert.rejects(
       () => sources.run('smi', { trigger: 'cli' }),
-      /box\.csv:2: box\.csv: utilization\.gpu: "lots %" is not a number in %/,
+      /\/box\.csv:2: utilization\.gpu: "lots %" is not a number in %/,
     );
     const kept = (await db.query(`SELECT host, samples, gpu_util_avg FROM gpu_usage`)) as unknown[];
     assert.deepEqual(kept, [{ host: 'box', samples: 2, gpu_util_avg: 50 }]);

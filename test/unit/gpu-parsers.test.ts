@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
+import { loadSources } from '../../src/config/app-config.js';
 import { gpuSeriesFromLabels, workloadOf } from '../../src/ingestion/gpu/gpu-series.js';
+import { labelOptions } from '../../src/ingestion/gpu/resource-id-rules.js';
 import {
   isHeader,
   NvidiaSmiParseError,
@@ -168,6 +172,33 @@ describe('GPU labels', () => {
     assert.equal(workloadOf('train-llm-12'), 'train-llm');
     assert.equal(workloadOf('etl-nightly-x7k2p'), 'etl-nightly');
     assert.equal(workloadOf('standalone'), 'standalone');
+  });
+
+  it('maps hosts to resource ids by the first matching rule; a resource id label wins', () => {
+    const opts = labelOptions({
+      resourceIdLabel: 'instance_id',
+      resourceIdRules: [
+        { host: '^gpu-(\\d+)\\.lab$', resourceId: 'virtualMachines/lab-gpu-$1' },
+        { host: '^gpu-', resourceId: 'never-used-$9' },
+        { host: '^ip-10-0-1-7\\.', resourceId: 'i-0abc' },
+      ],
+    });
+    const id = (labels: Record<string, string>) =>
+      gpuSeriesFromLabels({ UUID: 'GPU-1', ...labels }, opts).series.resourceId;
+    assert.equal(id({ Hostname: 'gpu-12.lab' }), 'virtualMachines/lab-gpu-12');
+    assert.equal(id({ Hostname: 'gpu-x' }), 'never-used-');
+    assert.equal(id({ Hostname: 'ip-10-0-1-7.ec2.internal' }), 'i-0abc');
+    assert.equal(id({ Hostname: 'ip-10-0-1-7.ec2.internal', instance_id: 'i-0def' }), 'i-0def');
+    assert.equal(id({ Hostname: 'other' }), null);
+  });
+
+  it('rejects a resourceIdRules pattern that is not a regular expression, naming it', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'finops-rules-'));
+    writeFileSync(
+      path.join(dir, 'sources.yaml'),
+      'sources:\n  - name: p\n    kind: nvidia-smi-csv\n    path: /x\n    resourceIdRules: [{host: "gpu-(", resourceId: x}]\n',
+    );
+    assert.throws(() => loadSources(dir), /resourceIdRules\.0\.host.*not a regular expression/s);
   });
 });
 

@@ -3,6 +3,7 @@ import { FetchContext } from '../cloud/cloud-fetcher.js';
 import { callProvider, retryableStatus } from '../cloud/provider-call.js';
 import { GPU_METRICS, GpuSeries, gpuUsageRow } from './gpu-series.js';
 import { HourlyAggregator } from './hourly-aggregator.js';
+import { labelOptions } from './resource-id-rules.js';
 import { feedExposition } from './sample-feeds.js';
 import { UsageFindings } from './usage-findings.js';
 import { GPU_USAGE_COLUMNS } from './usage-tables.js';
@@ -52,6 +53,7 @@ export async function aggregateBufferedScrapes(
 ): Promise<{ gpuRows: number; samples: number; fromSec: number | null }> {
   const agg = new HourlyAggregator<GpuSeries>(GPU_METRICS, 3600 / config.intervalSeconds);
   const copy = await stage.copy('gpu_usage', GPU_USAGE_COLUMNS);
+  const labels = labelOptions(config);
   let fromSec: number | null = null;
   let afterId = '0';
   for (;;) {
@@ -64,7 +66,7 @@ export async function aggregateBufferedScrapes(
     for (const row of batch) {
       const t = Number(row.t);
       fromSec = fromSec === null ? t : Math.min(fromSec, t);
-      feedExposition(row.body, t, agg, config, findings);
+      feedExposition(row.body, t, agg, labels, findings);
     }
     afterId = batch.at(-1)!.id;
   }

@@ -1,3 +1,4 @@
+import type { HostResourceIds } from './resource-id-rules.js';
 import type { HourBucketView, MetricSpec } from './hourly-aggregator.js';
 
 /** The GPU measurements kept per hour, in aggregator order. */
@@ -53,6 +54,8 @@ export interface LabelOptions {
   teamLabels: readonly string[];
   /** A label holding the provider resource id of the node, if the scrape adds one. */
   resourceIdLabel?: string;
+  /** Host → resource id rules, used when no label names the id. */
+  hostResourceIds?: HostResourceIds;
 }
 
 export type SeriesReading = { series: GpuSeries; key: string; missing: string[] };
@@ -123,6 +126,9 @@ export function gpuSeriesFromLabels(
     team: first(labels, opts.teamLabels),
     resourceId: opts.resourceIdLabel ? first(labels, [opts.resourceIdLabel]) : null,
   };
+  if (series.resourceId === null && host && opts.hostResourceIds) {
+    series.resourceId = opts.hostResourceIds.of(host);
+  }
   return { series, key: seriesKey(series), missing };
 }
 

@@ -14,6 +14,7 @@ import {
   parseReading,
   splitCells,
 } from './nvidia-smi-csv.js';
+import { labelOptions } from './resource-id-rules.js';
 import { feedNvidiaSmi } from './sample-feeds.js';
 import { note, UsageFindings } from './usage-findings.js';
 import { GPU_USAGE_COLUMNS } from './usage-tables.js';
@@ -60,6 +61,7 @@ export async function readNvidiaSmiFiles(
 ): Promise<{ gpuRows: number; samples: number }> {
   const copy = await stage.copy('gpu_usage', GPU_USAGE_COLUMNS);
   let samples = 0;
+  const labels = labelOptions(config);
   for (const file of files) {
     const host = config.host ?? path.basename(file).replace(/\.csv$/i, '');
     const agg = new HourlyAggregator<GpuSeries>(GPU_METRICS); // value buffers grow with the interval
@@ -80,13 +82,11 @@ export async function readNvidiaSmiFiles(
         if (!header) throw new NvidiaSmiParseError(line, '(header)', 'data before the header line');
         const reading = parseReading(cells, header, line, config.timezone);
         interval.see(reading.uuid, reading.timeMs);
-        feedNvidiaSmi(reading, host, agg, findings, unused);
+        feedNvidiaSmi(reading, host, agg, labels, findings, unused);
         tally.accepted(null);
       } catch (err) {
         if (!(err instanceof NvidiaSmiParseError)) throw err;
-        tally.rejectedRow(line, [
-          { line, column: `${path.basename(file)}: ${err.field}`, reason: err.reason },
-        ]);
+        tally.rejectedRow(line, [{ file, line, column: err.field, reason: err.reason }]);
         if (tally.overLimit) {
           await copy.end();
           return { gpuRows: copy.rows, samples };

@@ -16,6 +16,7 @@ import {
   ResourceSeries,
   resourceUsageRow,
 } from './resource-series.js';
+import { labelOptions } from './resource-id-rules.js';
 import { gpuSeriesId } from './sample-feeds.js';
 import { note, UsageFindings } from './usage-findings.js';
 import { GPU_USAGE_COLUMNS, RESOURCE_USAGE_COLUMNS } from './usage-tables.js';
@@ -45,6 +46,7 @@ export async function readPrometheusWindow(
   const chunks = rangeChunks(from, to, config.step, config.chunkHours);
   const perHour = 3600 / config.step;
   const counts: WindowCounts = { gpuRows: 0, resourceRows: 0, samples: 0 };
+  const labels = labelOptions(config);
 
   if (config.nodeQueries) {
     const q = config.nodeQueries;
@@ -65,7 +67,10 @@ export async function readPrometheusWindow(
             note(findings, `node series without label ${q.hostLabel}`);
             continue;
           }
-          const id = agg.seriesId(host, () => ({ host, resourceId: null }));
+          const id = agg.seriesId(host, () => ({
+            host,
+            resourceId: labels.hostResourceIds!.of(host),
+          }));
           for (let i = 0; i < s.times.length; i++) {
             agg.add(id, RESOURCE_METRIC_INDEX[metric], s.times[i]!, s.values[i]!);
           }
@@ -92,7 +97,7 @@ export async function readPrometheusWindow(
       for (const w of result.warnings) note(findings, `prometheus warning: ${w}`);
       if (result.series.length > 0) seen.add(field);
       for (const s of result.series) {
-        const id = gpuSeriesId(agg, s.labels, config, findings);
+        const id = gpuSeriesId(agg, s.labels, labels, findings);
         if (id === null) continue;
         for (let i = 0; i < s.times.length; i++) {
           agg.add(id, GPU_METRIC_INDEX[metric], s.times[i]!, s.values[i]!);

@@ -59,13 +59,14 @@ export function feedNvidiaSmi(
   reading: NvidiaSmiReading,
   host: string,
   agg: HourlyAggregator<GpuSeries>,
+  opts: LabelOptions,
   findings: UsageFindings,
   unused: Set<string>,
 ): void {
   const labels: Record<string, string> = { hostname: host, UUID: reading.uuid };
   if (reading.index !== null) labels['gpu'] = reading.index;
   if (reading.name !== null) labels['modelName'] = reading.name;
-  const id = gpuSeriesId(agg, labels, { teamLabels: [] }, findings);
+  const id = gpuSeriesId(agg, labels, opts, findings);
   if (id === null) return;
   const t = Math.floor(reading.timeMs / 1000);
   for (const [field, value] of reading.values) {
