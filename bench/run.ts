@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createDataSource, migrate } from '../src/database/data-source.js';
 import { scratchPostgres } from '../src/database/scratch-postgres.js';
 import { createLogger } from '../src/logging/logger.js';
+import { allocateBench } from './allocate-bench.js';
 import { gpuBench } from './gpu-bench.js';
 import { importBench } from './import-bench.js';
 
@@ -29,8 +30,8 @@ async function main(): Promise<number> {
     );
     return ok ? 0 : 1;
   }
-  if (name !== 'import') {
-    process.stderr.write(`unknown benchmark "${name}"; available: import, gpu\n`);
+  if (name !== 'import' && name !== 'allocate') {
+    process.stderr.write(`unknown benchmark "${name}"; available: import, gpu, allocate\n`);
     return 2;
   }
   const server = await scratchPostgres(
@@ -42,6 +43,19 @@ async function main(): Promise<number> {
     const ds = createDataSource(url, 2);
     await ds.initialize();
     await migrate(ds);
+    if (name === 'allocate') {
+      try {
+        const result = await allocateBench(url, ds, rows);
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        const ok = result.ratio <= 3;
+        process.stdout.write(
+          `${ok ? 'PASS' : 'FAIL'}: allocation ${result.allocateSeconds} s vs plain GROUP BY ${result.baselineSeconds} s, ratio ${result.ratio} (target <= 3)\n`,
+        );
+        return ok ? 0 : 1;
+      } finally {
+        await ds.destroy();
+      }
+    }
     await ds.destroy();
     const result = await importBench(url, rows, path.join(root, 'bench', 'out'));
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { DomainErrorsFilter } from './api/domain-errors.filter.js';
+import { AllocationModule } from './allocation/allocation.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BillingModule } from './billing/billing.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         BillingModule,
         IngestionModule,
         GpuModule,
+        AllocationModule,
         SourcesModule,
         ScheduleModule.forRoot(),
       ],

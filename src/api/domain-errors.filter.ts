@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { NoRuleSetError } from '../allocation/allocation.service.js';
 import { ImportBusyError, ImportValidationError } from '../ingestion/import-errors.js';
 import { LOGGER } from '../logging/logger.js';
 import { TooManyAuthFailuresError } from '../auth/failure-limiter.js';
@@ -45,6 +46,8 @@ export class DomainErrorsFilter implements ExceptionFilter {
     } else if (error instanceof TooManyAuthFailuresError) {
       res.setHeader('retry-after', String(error.retryAfterSeconds));
       res.status(429).json({ error: 'too_many_failures', message: error.message });
+    } else if (error instanceof NoRuleSetError) {
+      res.status(404).json({ error: 'no_rule_set', message: error.message });
     } else if (error instanceof UnknownSourceError) {
       res.status(404).json({ error: 'unknown_source', message: error.message });
     } else if (error instanceof InvalidSourceRequestError) {

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AdminBootstrap } from './admin-bootstrap.js';
 import { AuthGuard } from './auth.guard.js';
+import { FailureLimiter } from './failure-limiter.js';
 import { Authenticator } from './authenticator.js';
 import { LoginController } from './login.controller.js';
 import { OidcVerifier } from './oidc-verifier.js';
@@ -15,6 +16,7 @@ import { TokensService } from './tokens.service.js';
     AdminBootstrap,
     OidcVerifier,
     Authenticator,
+    { provide: FailureLimiter, useFactory: () => new FailureLimiter() },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [TokensService, AdminBootstrap],

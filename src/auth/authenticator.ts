@@ -10,11 +10,10 @@ import { TokensService } from './tokens.service.js';
  */
 @Injectable()
 export class Authenticator {
-  private readonly limiter = new FailureLimiter();
-
   constructor(
     private readonly tokens: TokensService,
     private readonly oidc: OidcVerifier,
+    private readonly limiter: FailureLimiter,
   ) {}
 
   /** The principal, or null for an unknown, revoked or expired credential (counted as a failure). */

@@ -34,6 +34,11 @@ export class FailureLimiter {
     if (this.failures.size > 10_000) this.prune();
   }
 
+  /** Forgets every failure: lifts all lockouts at once. */
+  clear(): void {
+    this.failures.clear();
+  }
+
   private recent(client: string): number[] {
     const since = this.now() - this.windowMs;
     return (this.failures.get(client) ?? []).filter((t) => t > since);

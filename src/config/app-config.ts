@@ -1,22 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { validateCronExpression } from 'cron';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { ClaimMapping } from '../auth/oidc-claims.js';
 import { assertTimeZone } from '../ingestion/gpu/wall-clock.js';
+import { AllocationConfig, loadAllocation } from '../allocation/allocation-config.js';
+import { ConfigError } from './config-error.js';
+import { regexSchema } from './regex-schema.js';
+import { readYamlFile } from './yaml-file.js';
 
 /** Raised when configuration is invalid; names the file or variable and the key. */
-export class ConfigError extends Error {
-  constructor(
-    readonly where: string,
-    readonly key: string,
-    readonly reason: string,
-  ) {
-    super(`${where}: ${key}: ${reason}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 /** Cron in UTC, five or six fields (e.g. every six hours); checked when the config is read. */
 const cronSchema = z.string().superRefine((expr, ctx) => {
@@ -155,16 +149,7 @@ const resourceIdRules = z
   .array(
     z
       .object({
-        host: z.string().superRefine((pattern, ctx) => {
-          try {
-            new RegExp(pattern);
-          } catch (err) {
-            ctx.addIssue({
-              code: 'custom',
-              message: `not a regular expression: ${(err as Error).message}`,
-            });
-          }
-        }),
+        host: regexSchema,
         resourceId: z.string().min(1),
       })
       .strict(),
@@ -350,6 +335,8 @@ export interface AppConfig {
   /** LOG_LEVEL, or undefined when not set (the service then logs at info, the CLI at error). */
   logLevel: string | undefined;
   sources: SourceConfig[];
+  /** config/allocation.yaml, or the built-in team-tag rule. */
+  allocation: AllocationConfig;
 }
 
 function firstIssue(error: z.ZodError): { key: string; reason: string } {
@@ -361,18 +348,7 @@ function firstIssue(error: z.ZodError): { key: string; reason: string } {
 export function loadSources(configDir: string): SourceConfig[] {
   const file = path.join(configDir, 'sources.yaml');
   if (!existsSync(file)) return [];
-  const doc = parseDocument(readFileSync(file, 'utf8'));
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0]!;
-    const line = err.linePos?.[0]?.line;
-    throw new ConfigError(line ? `${file}:${line}` : file, '(yaml)', err.message.split('\n')[0]!);
-  }
-  const parsed = sourcesFileSchema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) {
-    const { key, reason } = firstIssue(parsed.error);
-    throw new ConfigError(file, key, reason);
-  }
-  return parsed.data.sources;
+  return readYamlFile(file, sourcesFileSchema).sources;
 }
 
 function oidcConfig(e: z.infer<typeof envSchema>): AppConfig['oidc'] {
@@ -422,6 +398,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     oidc: oidcConfig(e),
     logLevel: e.LOG_LEVEL,
     sources: loadSources(configDir),
+    allocation: loadAllocation(configDir),
   };
 }
 

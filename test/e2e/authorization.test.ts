@@ -3,6 +3,7 @@ import { after, describe, it } from 'node:test';
 import { ModulesContainer } from '@nestjs/core';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
+import { FailureLimiter } from '../../src/auth/failure-limiter.js';
 import { PUBLIC_KEY, ROLES_KEY } from '../../src/auth/access.decorators.js';
 import { Role, ROLES } from '../../src/auth/roles.js';
 import { createHttpApp } from '../../src/http-app.js';
@@ -22,6 +23,8 @@ const EXPECTED: Record<string, 'public' | Role[]> = {
   'GET /': ['admin', 'finance', 'lead', 'executive', 'service'],
   'GET /api/costs': ['admin', 'finance', 'executive', 'lead'],
   'GET /api/gpu/efficiency': ['admin', 'finance', 'executive', 'lead'],
+  'GET /api/allocation': ['admin', 'finance', 'executive', 'lead'],
+  'GET /api/allocation/explain': ['admin', 'finance', 'executive', 'lead'],
   'GET /api/imports': ['admin', 'finance', 'service'],
   'POST /api/imports': ['admin', 'service'],
   'GET /api/audit': ['admin'],
@@ -92,6 +95,8 @@ describe('authorization matrix', () => {
         401,
         `${route} with a bad token`,
       );
+      // Every route gets a bad token; the per-client limit on failures is not under test here.
+      app.get(FailureLimiter).clear();
       for (const role of ROLES) {
         const status = await call(headers[role]);
         if (decision.includes(role)) {

@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -91,6 +92,32 @@ describe('npm start on a fresh machine', () => {
     assert.deepEqual(
       gpu.groups.map((g) => g.key),
       ['ml-research', 'search', 'data-science'],
+    );
+    // Without config/allocation.yaml the team tag allocates; the rest is Unallocated, never lost.
+    const alloc = (await (
+      await fetch(`http://127.0.0.1:${port}/api/allocation?period=2024-09`, { headers })
+    ).json()) as {
+      total: string;
+      source: { effective: string };
+      teams: { team: string; total: string }[];
+      ruleSet: { version: string };
+    };
+    assert.equal(alloc.ruleSet.version, 'default');
+    assert.equal(alloc.total, new Decimal(alloc.source.effective).toFixed(2));
+    assert.ok(alloc.teams.some((t) => t.team === 'ml-research'));
+    assert.equal(alloc.teams.at(-1)!.team, 'Unallocated');
+    const why = (await (
+      await fetch(
+        `http://127.0.0.1:${port}/api/allocation/explain?period=2024-09&team=ml-research`,
+        {
+          headers,
+        },
+      )
+    ).json()) as { direct: { rule: string }[]; effective: string };
+    assert.deepEqual([...new Set(why.direct.map((d) => d.rule))], ['team tag']);
+    assert.equal(
+      new Decimal(why.effective).toFixed(2),
+      alloc.teams.find((t) => t.team === 'ml-research')!.total,
     );
     const runs = (await (
       await fetch(`http://127.0.0.1:${port}/api/imports`, { headers })

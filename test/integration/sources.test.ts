@@ -62,18 +62,18 @@ describe('sources configuration', () => {
     writeFileSync(path.join(dir, 'sources.yaml'), yaml);
     return () => loadSources(dir);
   }
-  it('names the file and key of a bad cron, a duplicate name or a missing path', () => {
+  it('names the file, line and key of a bad cron, a duplicate name or a missing path', () => {
     assert.throws(
       load('sources:\n  - {name: a, kind: focus-file, path: /x, schedule: "every hour"}\n'),
       (e: unknown) =>
         e instanceof ConfigError &&
-        /sources\.yaml: sources\.0\.schedule: not a cron expression/.test(e.message),
+        /sources\.yaml:2: sources\.0\.schedule: not a cron expression/.test(e.message),
     );
     assert.throws(
       load(
         'sources:\n  - {name: a, kind: focus-file, path: /x}\n  - {name: a, kind: focus-file, path: /y}\n',
       ),
-      /sources\.1\.name: duplicate source name "a"/,
+      /sources\.yaml:3: sources\.1\.name: duplicate source name "a"/,
     );
     assert.throws(load('sources:\n  - {name: a, kind: focus-file}\n'), /sources\.0\.path/);
     assert.throws(load('sources:\n  - {name: a, kind: s3, path: /x}\n'), /sources\.0\.kind/);

@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { after } from 'node:test';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
-import { SourceConfig } from '../../src/config/app-config.js';
+import { AppConfig, SourceConfig } from '../../src/config/app-config.js';
 import { CloudTransport } from '../../src/ingestion/cloud/cloud-transport.js';
 import { PinoNestLogger } from '../../src/logging/logger.js';
 import { SourcesService } from '../../src/sources/sources.service.js';
@@ -13,11 +13,11 @@ import { createTestDatabase } from './test-db.js';
  * The application with the given sources on a private database, its cloud transport set to retry
  * three times without really waiting (the waits asked for are kept in `delays`).
  */
-export async function createCloudApp(sources: SourceConfig[]) {
+export async function createCloudApp(sources: SourceConfig[], overrides: Partial<AppConfig> = {}) {
   const url = await createTestDatabase();
   const logger = testLogger();
   const app = await NestFactory.createApplicationContext(
-    AppModule.forRoot(testConfig(url, { sources }), logger),
+    AppModule.forRoot(testConfig(url, { sources, ...overrides }), logger),
     { logger: new PinoNestLogger(logger) },
   );
   after(() => app.close());

@@ -1,0 +1,120 @@
+import { D } from '../gpu/gpu-cost-split.js';
+import { CostBasisName } from './allocation-config.js';
+import type { AllocationLine } from './allocation-engine.js';
+import type { Allocation } from './allocation.service.js';
+import { AllocationSummary, summarize } from './allocation-summary.js';
+import type { TeamScope } from '../auth/team-scope.js';
+
+export interface AllocationReport extends AllocationSummary {
+  period: string;
+  ruleSet: Allocation['ruleSet'];
+  /** The period's cost lines as the database sums them: allocated totals equal these. */
+  source: { effective: string; billed: string; lines: number };
+}
+
+const inScope = (scope: TeamScope, team: string) =>
+  scope.kind === 'all' || scope.teams.includes(team);
+
+/** Per-team totals in one basis; a lead sees only their teams (and their sum). */
+export function allocationReport(
+  a: Allocation,
+  basis: CostBasisName,
+  scope: TeamScope,
+): AllocationReport {
+  const summary = summarize(a.lines, basis, a.places);
+  const teams = summary.teams.filter((t) => inScope(scope, t.team));
+  const total =
+    scope.kind === 'all'
+      ? summary.total
+      : teams.reduce((s, t) => s.plus(t.total), new D(0)).toFixed(2);
+  return {
+    period: a.period,
+    ruleSet: a.ruleSet,
+    ...summary,
+    teams,
+    total,
+    source: {
+      effective: a.source.effective.toString(),
+      billed: a.source.billed.toString(),
+      lines: a.source.lines,
+    },
+  };
+}
+
+const where = (l: AllocationLine) => ({
+  provider: l.provider,
+  billingAccountId: l.billingAccountId,
+  subAccountId: l.subAccountId,
+  subAccountName: l.subAccountName,
+  service: l.serviceName,
+});
+
+export interface AllocationExplanation {
+  period: string;
+  team: string;
+  ruleSet: Allocation['ruleSet'];
+  effective: string;
+  billed: string;
+  /** Cost lines matched to the team, by rule, provider, account and service (exact amounts). */
+  direct: (ReturnType<typeof where> & {
+    rule: string;
+    product: string | null;
+    environment: string | null;
+    lines: number;
+    effective: string;
+    billed: string;
+  })[];
+  /** The team's share of each pool's cost, with the method, basis and weight it was split by. */
+  shared: (ReturnType<typeof where> & {
+    pool: string;
+    method: string;
+    basis: string;
+    weight: string;
+    weightTotal: string;
+    share: string;
+    effective: string;
+    billed: string;
+  })[];
+}
+
+/** Every amount allocated to one team and where it came from: rules and pool shares. */
+export function explain(a: Allocation, team: string): AllocationExplanation {
+  const lines = a.lines.filter((l) => l.team === team);
+  const sum = (basis: CostBasisName) =>
+    lines.reduce((s, l) => s.plus(l[basis]), new D(0)).toString();
+  const byAmount = (x: { effective: string }, y: { effective: string }) =>
+    new D(y.effective).cmp(x.effective);
+  return {
+    period: a.period,
+    team,
+    ruleSet: a.ruleSet,
+    effective: sum('effective'),
+    billed: sum('billed'),
+    direct: lines
+      .filter((l) => l.kind !== 'shared')
+      .map((l) => ({
+        rule: l.source,
+        product: l.product,
+        environment: l.environment,
+        ...where(l),
+        lines: l.lines,
+        effective: l.effective.toString(),
+        billed: l.billed.toString(),
+      }))
+      .sort(byAmount),
+    shared: lines
+      .filter((l) => l.kind === 'shared')
+      .map((l) => ({
+        pool: l.source,
+        method: l.method!,
+        basis: l.basis!,
+        weight: l.weight!,
+        weightTotal: l.weightTotal!,
+        share: new D(l.weight!).div(l.weightTotal!).toSignificantDigits(10).toString(),
+        ...where(l),
+        effective: l.effective.toString(),
+        billed: l.billed.toString(),
+      }))
+      .sort(byAmount),
+  };
+}

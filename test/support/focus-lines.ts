@@ -1,0 +1,72 @@
+/** One cost line for a test FOCUS file; what is left out gets a plain default. */
+export interface TestLine {
+  billed: string;
+  effective: string;
+  provider?: string;
+  account?: string;
+  subAccount?: string;
+  service?: string;
+  category?: string;
+  region?: string;
+  resourceId?: string;
+  resourceName?: string;
+  tags?: Record<string, string>;
+  commitmentId?: string;
+  commitmentStatus?: string;
+}
+
+const HEADER = [
+  'BillingAccountId',
+  'BillingCurrency',
+  'BillingPeriodStart',
+  'BillingPeriodEnd',
+  'ChargePeriodStart',
+  'ChargePeriodEnd',
+  'ChargeCategory',
+  'BilledCost',
+  'EffectiveCost',
+  'ProviderName',
+  'ServiceName',
+  'RegionId',
+  'ResourceId',
+  'ResourceName',
+  'SubAccountId',
+  'Tags',
+  'CommitmentDiscountId',
+  'CommitmentDiscountStatus',
+];
+
+const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+
+/** A FOCUS CSV of `lines` in billing period `period` (YYYY-MM), all charged on its first day. */
+export function focusCsv(lines: readonly TestLine[], period: string): string {
+  const start = `${period}-01T00:00:00Z`;
+  const [y, m] = period.split('-').map(Number) as [number, number];
+  const end = new Date(Date.UTC(y, m, 1)).toISOString().replace('.000', '');
+  const day = `${period}-02T00:00:00Z`;
+  const rows = lines.map((l) =>
+    [
+      l.account ?? '111',
+      'USD',
+      start,
+      end,
+      start,
+      day,
+      l.category ?? 'Usage',
+      l.billed,
+      l.effective,
+      l.provider ?? 'AWS',
+      l.service ?? 'Amazon Elastic Compute Cloud',
+      l.region ?? 'us-east-1',
+      l.resourceId ?? '',
+      l.resourceName ?? '',
+      l.subAccount ?? '111',
+      l.tags ? JSON.stringify(l.tags) : '',
+      l.commitmentId ?? '',
+      l.commitmentStatus ?? '',
+    ]
+      .map(csvCell)
+      .join(','),
+  );
+  return [HEADER.join(','), ...rows].join('\n') + '\n';
+}
