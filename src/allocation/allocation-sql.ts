@@ -1,16 +1,6 @@
 import type { Condition, RuleSet, ValueSource } from './allocation-config.js';
-
-/** Collects bind parameters and hands back their placeholders. */
-class Params {
-  readonly values: unknown[];
-  constructor(first: unknown[]) {
-    this.values = [...first];
-  }
-  add(v: unknown): string {
-    this.values.push(v);
-    return `$${this.values.length}`;
-  }
-}
+import { D } from '../gpu/gpu-cost-split.js';
+import type { CostGroup } from './allocation-engine.js';
 
 /** Which way a cost line went: `p<i>` pool i, `r<i>` rule i, `c` unused commitment, `u` none. */
 export type Target = `p${number}` | `r${number}` | 'c' | 'u';
@@ -18,45 +8,78 @@ export type Target = `p${number}` | `r${number}` | 'c' | 'u';
 /** EffectiveCost without commitment purchases (their cost is already on the usage they covered). */
 export const EFFECTIVE_SQL = `CASE WHEN charge_category = 'Purchase' AND commitment_discount_id IS NOT NULL THEN 0 ELSE effective_cost END`;
 
-/** The cost_record columns rules, pools and the grouping read. */
-const LINE_COLUMNS = [
-  'tags',
+/** The columns cost lines are grouped by; conditions on them are decided per group. */
+const KEY_COLUMNS = [
   'provider_name',
-  'service_provider_name',
   'billing_account_id',
-  'billing_account_name',
   'sub_account_id',
-  'sub_account_name',
   'service_name',
-  'service_category',
-  'region_id',
-  'region_name',
   'charge_category',
-  'commitment_discount_status',
-  'resource_id',
-  'resource_name',
-  'billed_cost',
-];
+] as const;
+/** Names that follow from a grouped id (an account's name, a service's category). */
+const NAME_COLUMNS = ['billing_account_name', 'sub_account_name', 'service_category'] as const;
+type KeyColumn = (typeof KEY_COLUMNS)[number] | (typeof NAME_COLUMNS)[number];
 
-function conditionSql(c: Condition, p: Params): string {
-  const parts: string[] = [];
-  const any = (cols: string[], values: string[]) => {
-    const ph = p.add(values);
-    parts.push(`(${cols.map((col) => `${col} = ANY(${ph}::text[])`).join(' OR ')})`);
+/** One row of the grouping query. */
+export type GroupRow = Record<KeyColumn, string | null> & {
+  unused: boolean;
+  effective: string | null;
+  billed: string | null;
+  lines: number;
+  [column: `d${number}` | `a${number}`]: string | boolean | null;
+};
+
+type Test = (row: GroupRow) => boolean;
+
+/** Collects bind parameters and the per-line conditions the database evaluates (atoms). */
+class Builder {
+  readonly params: unknown[];
+  readonly atoms: string[] = [];
+  constructor(period: string) {
+    this.params = [`${period}-01`];
+  }
+  param(v: unknown): string {
+    this.params.push(v);
+    return `$${this.params.length}`;
+  }
+  /** A condition on columns that are not grouped: a boolean column of the query. */
+  atom(sql: string): Test {
+    let i = this.atoms.indexOf(sql);
+    if (i < 0) i = this.atoms.push(sql) - 1;
+    return (row) => row[`a${i}`] === true;
+  }
+}
+
+function conditionTest(c: Condition, b: Builder): Test {
+  const tests: Test[] = [];
+  const inKeys = (cols: KeyColumn[], values: readonly string[]) => {
+    const set = new Set(values);
+    tests.push((row) => cols.some((col) => row[col] !== null && set.has(row[col])));
+  };
+  const anyOf = (cols: string[], values: readonly string[]) => {
+    const ph = b.param(values);
+    tests.push(b.atom(`(${cols.map((col) => `${col} = ANY(${ph}::text[])`).join(' OR ')})`));
   };
   for (const [key, value] of Object.entries(c.tags ?? {})) {
-    parts.push(value === '*' ? `tags ? ${p.add(key)}` : `tags ->> ${p.add(key)} = ${p.add(value)}`);
+    tests.push(
+      b.atom(
+        value === '*'
+          ? `tags ? ${b.param(key)}`
+          : `coalesce(tags ->> ${b.param(key)} = ${b.param(value)}, false)`,
+      ),
+    );
   }
-  if (c.provider) any(['provider_name', 'service_provider_name'], c.provider);
-  if (c.billingAccount) any(['billing_account_id', 'billing_account_name'], c.billingAccount);
-  if (c.subAccount) any(['sub_account_id', 'sub_account_name'], c.subAccount);
-  if (c.service) any(['service_name'], c.service);
-  if (c.serviceCategory) any(['service_category'], c.serviceCategory);
-  if (c.region) any(['region_id', 'region_name'], c.region);
-  if (c.chargeCategory) any(['charge_category'], c.chargeCategory);
-  if (c.resourceId) parts.push(`resource_id ~* ${p.add(c.resourceId)}`);
-  if (c.resourceName) parts.push(`resource_name ~* ${p.add(c.resourceName)}`);
-  return parts.length ? parts.join(' AND ') : 'TRUE';
+  if (c.provider) anyOf(['provider_name', 'service_provider_name'], c.provider);
+  if (c.billingAccount) inKeys(['billing_account_id', 'billing_account_name'], c.billingAccount);
+  if (c.subAccount) inKeys(['sub_account_id', 'sub_account_name'], c.subAccount);
+  if (c.service) inKeys(['service_name'], c.service);
+  if (c.serviceCategory) inKeys(['service_category'], c.serviceCategory);
+  if (c.chargeCategory) inKeys(['charge_category'], c.chargeCategory);
+  if (c.region) anyOf(['region_id', 'region_name'], c.region);
+  if (c.resourceId) tests.push(b.atom(`coalesce(resource_id ~* ${b.param(c.resourceId)}, false)`));
+  if (c.resourceName)
+    tests.push(b.atom(`coalesce(resource_name ~* ${b.param(c.resourceName)}, false)`));
+  return (row) => tests.every((t) => t(row));
 }
 
 /** The tag dimensions a rule set reads values from (team, product, environment, …). */
@@ -69,73 +92,100 @@ export function tagDimensions(set: RuleSet): string[] {
 }
 
 export interface CompiledRuleSet {
-  /** Groups of one billing period: [target, dimension values…, provider, account, …, sums]. */
   sql: string;
   params: unknown[];
   dimensions: string[];
+  /** Sends one group through the rule set: its target and its normalized tag values. */
+  classify(row: GroupRow): CostGroup;
 }
 
 /**
- * One set-based query that sends every cost line of a period through the rule set (pools first,
- * then unused commitments, then rules in order, first match wins) and sums it by target, the
- * tag values the rules read, provider, billing account, sub-account and service. The database
- * does the per-line work; what comes back is small.
+ * The rule set as one set-based query plus a per-group decision. The database groups a period's
+ * cost lines by provider, accounts, service and charge category, the raw values of the tags the
+ * rules read, and the truth of each condition it alone can decide (regular expressions, tag
+ * values, regions); each group then goes through pools, unused commitments and rules in order,
+ * first match wins, here. Per line the database does only cheap work; what comes back is small.
  */
 export function compileRuleSet(
   set: RuleSet,
   knownTeams: readonly string[],
   period: string,
 ): CompiledRuleSet {
-  const p = new Params([`${period}-01`]);
+  const b = new Builder(period);
   const dims = tagDimensions(set);
-  const dimCols = dims.map((d, i) => {
+  const dimSql = dims.map((d) => {
     const keys = set.tagKeys[d] ?? [d];
-    const raw = `coalesce(${keys.map((k) => `tags ->> ${p.add(k)}`).join(', ')})`;
-    const map: Record<string, string> = {};
-    if (d === 'team') for (const t of knownTeams) map[t.toLowerCase()] = t;
-    for (const [from, to] of Object.entries(set.valueMaps[d] ?? {}))
-      map[from.trim().toLowerCase()] = to;
-    return `nullif(coalesce(${p.add(JSON.stringify(map))}::jsonb ->> lower(btrim(${raw})), btrim(${raw})), '') AS d${i}`;
+    return `coalesce(${keys.map((k) => `tags ->> ${b.param(k)}`).join(', ')})`;
   });
-  const dimRef = (tag: string) => `d${dims.indexOf(tag)}`;
-  let teams: string | null = null;
-  const present = (v: ValueSource | undefined, isTeam: boolean) => {
-    if (!v || typeof v === 'string') return null;
-    const col = dimRef(v.tag);
-    if (!isTeam || knownTeams.length === 0) return `${col} IS NOT NULL`;
-    teams ??= p.add(knownTeams);
-    return `${col} = ANY(${teams}::text[])`;
+  const maps = dims.map((d) => {
+    const map = new Map<string, string>();
+    if (d === 'team') for (const t of knownTeams) map.set(t.toLowerCase(), t);
+    for (const [from, to] of Object.entries(set.valueMaps[d] ?? {}))
+      map.set(from.trim().toLowerCase(), to);
+    return map;
+  });
+  const normalize = (raw: string | null, i: number) => {
+    if (raw === null) return null;
+    const v = maps[i]!.get(raw.trim().toLowerCase()) ?? raw.trim();
+    return v === '' ? null : v;
+  };
+  const teams = new Set(knownTeams);
+  const present = (
+    v: ValueSource | undefined,
+    isTeam: boolean,
+  ): ((d: (string | null)[]) => boolean) => {
+    if (!v || typeof v === 'string') return () => true;
+    const i = dims.indexOf(v.tag);
+    return isTeam && teams.size > 0
+      ? (d) => d[i] !== null && teams.has(d[i]!)
+      : (d) => d[i] !== null;
   };
 
-  const whens: string[] = [];
-  set.pools.forEach((pool, i) => {
-    if (pool.when) whens.push(`WHEN ${conditionSql(pool.when, p)} THEN 'p${i}'`);
-  });
-  whens.push(`WHEN commitment_discount_status = 'Unused' THEN 'c'`);
-  set.rules.forEach((rule, i) => {
-    const conds = [conditionSql(rule.when, p), present(rule.team, true)].filter(Boolean);
-    whens.push(`WHEN ${conds.join(' AND ')} THEN 'r${i}'`);
-  });
-  const dimSelect = dims.map((_, i) => `d${i}`);
+  const pools = set.pools.map((p, i) => ({
+    target: `p${i}` as Target,
+    test: p.when ? conditionTest(p.when, b) : () => false,
+  }));
+  const rules = set.rules.map((r, i) => ({
+    target: `r${i}` as Target,
+    test: conditionTest(r.when, b),
+    teamPresent: present(r.team, true),
+  }));
+
   const keys = [
-    'target',
-    ...dimSelect,
-    'provider_name',
-    'billing_account_id',
-    'sub_account_id',
-    'service_name',
+    ...KEY_COLUMNS,
+    'unused',
+    ...dims.map((_, i) => `d${i}`),
+    ...b.atoms.map((_, i) => `a${i}`),
   ];
-  // The tag values are computed once per line (OFFSET 0 keeps the planner from inlining them
-  // into every place they are used), then the CASE picks the target from plain columns.
   const sql = `
-    SELECT ${keys.join(', ')}, max(billing_account_name) AS billing_account_name,
-           max(sub_account_name) AS sub_account_name, max(service_category) AS service_category,
-           sum(effective)::text AS effective, sum(billed_cost)::text AS billed,
+    SELECT ${KEY_COLUMNS.join(', ')},
+           ${NAME_COLUMNS.map((c) => `max(${c}) AS ${c},`).join(' ')}
+           coalesce(commitment_discount_status = 'Unused', false) AS unused,
+           ${[...dimSql.map((s, i) => `${s} AS d${i}`), ...b.atoms.map((s, i) => `${s} AS a${i}`)].map((s) => `${s},`).join('\n           ')}
+           sum(${EFFECTIVE_SQL})::text AS effective, sum(billed_cost)::text AS billed,
            count(*)::int AS lines
-      FROM (SELECT *, CASE ${whens.join(' ')} ELSE 'u' END AS target
-              FROM (SELECT ${LINE_COLUMNS.join(', ')}, ${EFFECTIVE_SQL} AS effective
-                           ${dimCols.length ? ', ' + dimCols.join(', ') : ''}
-                      FROM cost_record WHERE billing_period = $1 OFFSET 0) x) c
+      FROM cost_record WHERE billing_period = $1
      GROUP BY ${keys.join(', ')}`;
-  return { sql, params: p.values, dimensions: dims };
+
+  const classify = (row: GroupRow): CostGroup => {
+    const d = dims.map((_, i) => normalize(row[`d${i}`] as string | null, i));
+    const target =
+      pools.find((p) => p.test(row))?.target ??
+      (row.unused ? 'c' : (rules.find((r) => r.test(row) && r.teamPresent(d))?.target ?? 'u'));
+    return {
+      target,
+      dims: d,
+      provider: row.provider_name,
+      billingAccountId: row.billing_account_id,
+      billingAccountName: row.billing_account_name,
+      subAccountId: row.sub_account_id,
+      subAccountName: row.sub_account_name,
+      serviceName: row.service_name,
+      serviceCategory: row.service_category,
+      effective: new D(row.effective ?? 0),
+      billed: new D(row.billed ?? 0),
+      lines: row.lines,
+    };
+  };
+  return { sql, params: b.params, dimensions: dims, classify };
 }

@@ -9,8 +9,8 @@ import {
   TeamPlace,
   teamPlaces,
 } from './allocation-config.js';
-import { allocate, AllocationLine, CostGroup, TeamMetrics } from './allocation-engine.js';
-import { compileRuleSet, EFFECTIVE_SQL, Target } from './allocation-sql.js';
+import { allocate, AllocationLine, TeamMetrics } from './allocation-engine.js';
+import { compileRuleSet, GroupRow } from './allocation-sql.js';
 
 export class NoRuleSetError extends Error {
   constructor(period: string, first: string) {
@@ -23,24 +23,9 @@ export interface Allocation {
   period: string;
   ruleSet: { version: string; effectiveFrom: string; origin: string };
   lines: AllocationLine[];
-  /** What the cost lines of the period add up to, summed by the database on its own. */
+  /** What the period's cost lines add up to (every line is in exactly one group). */
   source: { effective: Dec; billed: Dec; lines: number };
   places: Map<string, TeamPlace>;
-}
-
-interface GroupRow {
-  target: Target;
-  provider_name: string | null;
-  billing_account_id: string | null;
-  billing_account_name: string | null;
-  sub_account_id: string | null;
-  sub_account_name: string | null;
-  service_name: string | null;
-  service_category: string | null;
-  effective: string | null;
-  billed: string | null;
-  lines: number;
-  [dim: `d${number}`]: string | null;
 }
 
 /**
@@ -64,25 +49,15 @@ export class AllocationService {
     if (!set) throw new NoRuleSetError(period, rules.ruleSets[0]!.effectiveFrom);
     const places = teamPlaces(rules);
     const compiled = compileRuleSet(set, [...places.keys()], period);
-    const [rows, metrics, source] = await Promise.all([
-      this.dataSource.query(compiled.sql, compiled.params) as Promise<GroupRow[]>,
-      this.metrics(period, set),
-      this.sourceTotals(period),
-    ]);
-    const groups = rows.map((r): CostGroup => ({
-      target: r.target,
-      dims: compiled.dimensions.map((_, i) => r[`d${i}`] ?? null),
-      provider: r.provider_name,
-      billingAccountId: r.billing_account_id,
-      billingAccountName: r.billing_account_name,
-      subAccountId: r.sub_account_id,
-      subAccountName: r.sub_account_name,
-      serviceName: r.service_name,
-      serviceCategory: r.service_category,
-      effective: new D(r.effective ?? 0),
-      billed: new D(r.billed ?? 0),
-      lines: r.lines,
-    }));
+    const rows = await this.groupRows(compiled.sql, compiled.params);
+    const metrics = await this.metrics(period, set);
+    const groups = rows.map((r) => compiled.classify(r));
+    const source = { effective: new D(0), billed: new D(0), lines: 0 };
+    for (const g of groups) {
+      source.effective = source.effective.plus(g.effective);
+      source.billed = source.billed.plus(g.billed);
+      source.lines += g.lines;
+    }
     return {
       period,
       ruleSet: { version: set.version, effectiveFrom: set.effectiveFrom, origin: rules.origin },
@@ -92,14 +67,26 @@ export class AllocationService {
     };
   }
 
-  private async sourceTotals(period: string): Promise<Allocation['source']> {
-    const [r] = (await this.dataSource.query(
-      `SELECT coalesce(sum(${EFFECTIVE_SQL}), 0)::text AS effective,
-              coalesce(sum(billed_cost), 0)::text AS billed, count(*)::int AS lines
-         FROM cost_record WHERE billing_period = $1`,
-      [`${period}-01`],
-    )) as { effective: string; billed: string; lines: number }[];
-    return { effective: new D(r!.effective), billed: new D(r!.billed), lines: r!.lines };
+  /**
+   * Runs the grouping query with hash aggregation: the planner cannot estimate how few groups
+   * the rule inputs make (it assumes one per line) and would sort the whole period instead.
+   * Hash aggregation spills to disk if the groups ever outgrow memory.
+   */
+  private async groupRows(sql: string, params: unknown[]): Promise<GroupRow[]> {
+    const q = this.dataSource.createQueryRunner();
+    await q.connect();
+    try {
+      await q.startTransaction();
+      await q.query('SET LOCAL enable_sort = off');
+      const rows = (await q.query(sql, params)) as GroupRow[];
+      await q.commitTransaction();
+      return rows;
+    } catch (err) {
+      if (q.isTransactionActive) await q.rollbackTransaction();
+      throw err;
+    } finally {
+      await q.release();
+    }
   }
 
   /** The metric values the rule set's metric pools split by: GPU-hours from GPU usage. */

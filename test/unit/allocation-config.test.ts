@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import {
   DEFAULT_ALLOCATION,
   loadAllocation,
@@ -69,6 +70,14 @@ describe('allocation.yaml', () => {
         ),
       /rules\.0\.when\.resourceName: not a regular expression/,
     );
+  });
+
+  it('reads the example config shipped in config/', () => {
+    const example = readAllocationFile(
+      fileURLToPath(new URL('../../../config/allocation.example.yaml', import.meta.url)),
+    );
+    assert.equal(ruleSetFor(example, '2024-09')!.pools.length, 4);
+    assert.equal(example.organisation.length, 2);
   });
 
   it('picks the rule set in force by effective-from, and the built-in default without a file', () => {
