@@ -3,6 +3,8 @@
  * teams, 5 shared pools) against a single plain GROUP BY over the same rows, on the same
  * PostgreSQL in the same run. Target: ratio <= 3.
  */
+import { BusinessMetricsService } from '../src/allocation/business-metrics.service.js';
+import { AuditService } from '../src/audit/audit.service.js';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import type { AllocationConfig } from '../src/allocation/allocation-config.js';
@@ -145,7 +147,11 @@ export async function allocateBench(
   rows: number,
 ): Promise<AllocateBenchResult> {
   await seedCostLines(url, rows);
-  const service = new AllocationService(ds, { allocation: BENCH_RULES } as AppConfig);
+  const service = new AllocationService(
+    ds,
+    { allocation: BENCH_RULES } as AppConfig,
+    new BusinessMetricsService(ds, new AuditService(ds)),
+  );
   await baseline(url); // warm the cache once
   await service.compute(PERIOD);
   const baselineSeconds = await baseline(url);

@@ -5,6 +5,8 @@ import { CreateApiToken1795365900003 } from './1795365900003-CreateApiToken.js';
 import { CreateAuditEvent1795365900004 } from './1795365900004-CreateAuditEvent.js';
 import { ImportRunPeriodAndRequests1795365900005 } from './1795365900005-ImportRunPeriodAndRequests.js';
 import { CreateUsageTables1795365900006 } from './1795365900006-CreateUsageTables.js';
+import { CreateBusinessMetric1795365900007 } from './1795365900007-CreateBusinessMetric.js';
+import { CreatePeriodClose1795365900008 } from './1795365900008-CreatePeriodClose.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -15,4 +17,6 @@ export const MIGRATIONS = [
   CreateAuditEvent1795365900004,
   ImportRunPeriodAndRequests1795365900005,
   CreateUsageTables1795365900006,
+  CreateBusinessMetric1795365900007,
+  CreatePeriodClose1795365900008,
 ];

@@ -4,10 +4,6 @@ import { NestFactory } from '@nestjs/core';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
-import { COST_BASES, CostBasisName, readAllocationFile } from './allocation/allocation-config.js';
-import { allocationReport } from './allocation/allocation-views.js';
-import { AllocationService } from './allocation/allocation.service.js';
-import { formatAllocation, formatPreview, previewChanges } from './cli/format-allocation.js';
 import {
   basisSchema,
   CostBasis,
@@ -29,6 +25,7 @@ import { GPU_GROUP_BY, GpuGroupBy } from './gpu/efficiency-rollup.js';
 import { GpuEfficiencyService } from './gpu/gpu-efficiency.service.js';
 import { createProgressPrinter } from './cli/progress.js';
 import { addTokenCommands, cliPrincipal } from './cli/token-commands.js';
+import { addAllocationCommands } from './cli/allocation-commands.js';
 import os from 'node:os';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { migrate } from './database/data-source.js';
@@ -153,41 +150,6 @@ export function buildProgram(): Command {
     });
 
   program
-    .command('allocate')
-    .description("a period's cost per team by the allocation rules, or a new rule set's changes")
-    .requiredOption('--period <YYYY-MM>', 'billing period', zodArg<string>(periodSchema))
-    .addOption(
-      new Option('--basis <basis>', 'effective (amortized) or billed (invoice)')
-        .choices(COST_BASES)
-        .default('effective'),
-    )
-    .option('--preview <rules.yaml>', 'compare with the rule set this file puts in force')
-    .option('--json', 'print JSON')
-    .action(
-      async (opts: { period: string; basis: CostBasisName; preview?: string; json?: boolean }) => {
-        // Read the new rules first: a mistake in them is reported before anything starts.
-        const candidate = opts.preview ? readAllocationFile(opts.preview) : null;
-        const out = await withApp(async (app) => {
-          const service = app.get(AllocationService);
-          const current = allocationReport(
-            await service.compute(opts.period),
-            opts.basis,
-            ALL_TEAMS,
-          );
-          if (!candidate) return opts.json ? current : formatAllocation(current);
-          const next = allocationReport(
-            await service.compute(opts.period, candidate),
-            opts.basis,
-            ALL_TEAMS,
-          );
-          const preview = previewChanges(current, next);
-          return opts.json ? preview : formatPreview(preview);
-        });
-        process.stdout.write(`${typeof out === 'string' ? out : JSON.stringify(out)}\n`);
-      },
-    );
-
-  program
     .command('costs')
     .description('total cost of a billing period, optionally grouped')
     .option(
@@ -274,6 +236,7 @@ export function buildProgram(): Command {
         );
       }
     });
+  addAllocationCommands(program, withApp, CLI_ACTOR, zodArg<string>(periodSchema));
   addTokenCommands(program, withApp, CLI_ACTOR);
   return program;
 }

@@ -29,7 +29,8 @@ export interface CostGroup extends CostPlace {
   lines: number;
 }
 
-export type LineKind = 'direct' | 'shared' | 'unallocated';
+/** `adjustment`: a change to a closed period, booked in the first open period after it. */
+export type LineKind = 'direct' | 'shared' | 'unallocated' | 'adjustment';
 
 /** An allocated amount and where it came from. */
 export interface AllocationLine extends CostPlace {
@@ -48,6 +49,8 @@ export interface AllocationLine extends CostPlace {
   billed: Dec;
   /** Source cost lines behind a direct line; 0 on shares (the pool's lines are counted there). */
   lines: number;
+  /** Adjustments: the closed period (YYYY-MM) they restate. */
+  restates: string | null;
 }
 
 /** Per metric name, each team's value in the period (GPU-hours, requests, …). */
@@ -95,6 +98,7 @@ const lineOf = (
   effective: g.effective,
   billed: g.billed,
   lines: g.lines,
+  restates: null,
 });
 
 const unallocated = (g: CostGroup, source: string) =>
@@ -255,4 +259,15 @@ function splitPool(
     );
   }
   return out;
+}
+
+/** What lines add up to, in both bases. */
+export function lineTotals(lines: readonly AllocationLine[]): { effective: Dec; billed: Dec } {
+  let effective = new D(0);
+  let billed = new D(0);
+  for (const l of lines) {
+    effective = effective.plus(l.effective);
+    billed = billed.plus(l.billed);
+  }
+  return { effective, billed };
 }

@@ -23,6 +23,9 @@ type KeyColumn = (typeof KEY_COLUMNS)[number] | (typeof NAME_COLUMNS)[number];
 /** One row of the grouping query. */
 export type GroupRow = Record<KeyColumn, string | null> & {
   unused: boolean;
+  /** Lowest and highest BillingCurrency in the group (equal unless the period mixes them). */
+  currency_min: string;
+  currency_max: string;
   effective: string | null;
   billed: string | null;
   lines: number;
@@ -162,6 +165,7 @@ export function compileRuleSet(
            ${NAME_COLUMNS.map((c) => `max(${c}) AS ${c},`).join(' ')}
            coalesce(commitment_discount_status = 'Unused', false) AS unused,
            ${[...dimSql.map((s, i) => `${s} AS d${i}`), ...b.atoms.map((s, i) => `${s} AS a${i}`)].map((s) => `${s},`).join('\n           ')}
+           min(billing_currency) AS currency_min, max(billing_currency) AS currency_max,
            sum(${EFFECTIVE_SQL})::text AS effective, sum(billed_cost)::text AS billed,
            count(*)::int AS lines
       FROM cost_record WHERE billing_period = $1

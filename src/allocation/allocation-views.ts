@@ -1,6 +1,6 @@
 import { D } from '../gpu/gpu-cost-split.js';
 import { CostBasisName } from './allocation-config.js';
-import type { AllocationLine } from './allocation-engine.js';
+import { AllocationLine, lineTotals } from './allocation-engine.js';
 import type { Allocation } from './allocation.service.js';
 import { AllocationSummary, summarize } from './allocation-summary.js';
 import type { TeamScope } from '../auth/team-scope.js';
@@ -8,8 +8,12 @@ import type { TeamScope } from '../auth/team-scope.js';
 export interface AllocationReport extends AllocationSummary {
   period: string;
   ruleSet: Allocation['ruleSet'];
-  /** The period's cost lines as the database sums them: allocated totals equal these. */
+  /** The period's cost lines as the database sums them: allocated totals equal these plus adjustments. */
   source: { effective: string; billed: string; lines: number };
+  /** Restatements of earlier closed periods booked in this one (all teams). */
+  adjustments: { effective: string; billed: string };
+  /** When the period was closed (its figures are frozen), or null while it is open. */
+  closed: { at: string; by: string } | null;
 }
 
 const inScope = (scope: TeamScope, team: string) =>
@@ -38,7 +42,14 @@ export function allocationReport(
       billed: a.source.billed.toString(),
       lines: a.source.lines,
     },
+    adjustments: adjustmentTotals(a.lines),
+    closed: a.closed ? { at: a.closed.closedAt, by: a.closed.closedBy } : null,
   };
+}
+
+function adjustmentTotals(lines: readonly AllocationLine[]) {
+  const t = lineTotals(lines.filter((l) => l.kind === 'adjustment'));
+  return { effective: t.effective.toString(), billed: t.billed.toString() };
 }
 
 const where = (l: AllocationLine) => ({
@@ -58,6 +69,8 @@ export interface AllocationExplanation {
   /** Cost lines matched to the team, by rule, provider, account and service (exact amounts). */
   direct: (ReturnType<typeof where> & {
     rule: string;
+    /** Adjustments: the closed period this amount restates. */
+    restates: string | null;
     product: string | null;
     environment: string | null;
     lines: number;
@@ -94,6 +107,7 @@ export function explain(a: Allocation, team: string): AllocationExplanation {
       .filter((l) => l.kind !== 'shared')
       .map((l) => ({
         rule: l.source,
+        restates: l.restates,
         product: l.product,
         environment: l.environment,
         ...where(l),

@@ -14,7 +14,7 @@ import {
   AllocationReport,
   explain,
 } from './allocation-views.js';
-import { AllocationService } from './allocation.service.js';
+import { AllocationResults } from './allocation-results.service.js';
 
 const reportQuery = z
   .object({ period: periodSchema, basis: z.enum(COST_BASES).default('effective') })
@@ -25,7 +25,7 @@ const explainQuery = z.object({ period: periodSchema, team: z.string().min(1) })
 @ApiBearerAuth()
 @Controller('api/allocation')
 export class AllocationController {
-  constructor(private readonly allocation: AllocationService) {}
+  constructor(private readonly results: AllocationResults) {}
 
   @Get()
   @Allow('admin', 'finance', 'executive', 'lead')
@@ -37,7 +37,7 @@ export class AllocationController {
   })
   async report(@Query() query: unknown, @Req() req: Request): Promise<AllocationReport> {
     const q = validate(reportQuery, query);
-    const a = await this.allocation.compute(q.period);
+    const a = await this.results.get(q.period);
     return allocationReport(a, q.basis, scopeOf(principalOf(req)));
   }
 
@@ -58,6 +58,6 @@ export class AllocationController {
         message: `team "${q.team}" is not one of yours`,
       });
     }
-    return explain(await this.allocation.compute(q.period), q.team);
+    return explain(await this.results.get(q.period), q.team);
   }
 }

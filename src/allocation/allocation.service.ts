@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config.js';
+import { periodRange } from '../billing/billing-period.js';
 import { D, Dec } from '../gpu/gpu-cost-split.js';
 import {
   AllocationConfig,
@@ -11,6 +12,12 @@ import {
 } from './allocation-config.js';
 import { allocate, AllocationLine, TeamMetrics } from './allocation-engine.js';
 import { compileRuleSet, GroupRow } from './allocation-sql.js';
+import type { ClosedPeriod } from './allocation-snapshots.js';
+import { productOwners } from './business-metric-input.js';
+import { BusinessMetricsService } from './business-metrics.service.js';
+
+/** The metric pools' built-in metric: GPU-hours per team from GPU usage. */
+export const GPU_HOURS = 'gpu-hours';
 
 export class NoRuleSetError extends Error {
   constructor(period: string, first: string) {
@@ -19,13 +26,27 @@ export class NoRuleSetError extends Error {
   }
 }
 
+/** Allocation adds amounts; a period billed in two currencies must be converted first. */
+export class MixedCurrencyError extends Error {
+  constructor(period: string, currencies: string[]) {
+    super(
+      `billing period ${period} has costs in ${currencies.join(' and ')}; allocation adds amounts, so a period must be billed in one currency`,
+    );
+    this.name = 'MixedCurrencyError';
+  }
+}
+
 export interface Allocation {
   period: string;
+  /** The period's BillingCurrency (null when it has no cost lines). */
+  currency: string | null;
   ruleSet: { version: string; effectiveFrom: string; origin: string };
   lines: AllocationLine[];
   /** What the period's cost lines add up to (every line is in exactly one group). */
   source: { effective: Dec; billed: Dec; lines: number };
   places: Map<string, TeamPlace>;
+  /** Set when the period is closed: this is its frozen snapshot. */
+  closed: ClosedPeriod | null;
 }
 
 /**
@@ -38,6 +59,7 @@ export class AllocationService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly businessMetrics: BusinessMetricsService,
   ) {}
 
   get rules(): AllocationConfig {
@@ -50,7 +72,9 @@ export class AllocationService {
     const places = teamPlaces(rules);
     const compiled = compileRuleSet(set, [...places.keys()], period);
     const rows = await this.groupRows(compiled.sql, compiled.params);
-    const metrics = await this.metrics(period, set);
+    const currencies = [...new Set(rows.flatMap((r) => [r.currency_min, r.currency_max]))].sort();
+    if (currencies.length > 1) throw new MixedCurrencyError(period, currencies);
+    const metrics = await this.metrics(period, set, rules);
     const groups = rows.map((r) => compiled.classify(r));
     const source = { effective: new D(0), billed: new D(0), lines: 0 };
     for (const g of groups) {
@@ -60,10 +84,12 @@ export class AllocationService {
     }
     return {
       period,
+      currency: currencies[0] ?? null,
       ruleSet: { version: set.version, effectiveFrom: set.effectiveFrom, origin: rules.origin },
       lines: allocate(set, compiled.dimensions, groups, metrics),
       source,
       places,
+      closed: null,
     };
   }
 
@@ -89,19 +115,35 @@ export class AllocationService {
     }
   }
 
-  /** The metric values the rule set's metric pools split by: GPU-hours from GPU usage. */
-  private async metrics(period: string, set: RuleSet): Promise<TeamMetrics> {
+  /**
+   * The values the rule set's metric pools split by: `gpu-hours` from GPU usage, any other name
+   * from business metrics (a team's own figure, or its products').
+   */
+  private async metrics(
+    period: string,
+    set: RuleSet,
+    rules: AllocationConfig,
+  ): Promise<TeamMetrics> {
     const out = new Map<string, Map<string, Dec>>();
-    if (set.pools.some((p) => p.method === 'metric' && p.metric === 'gpu-hours')) {
-      const from = new Date(`${period}-01T00:00:00Z`);
-      const to = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
-      const rows = (await this.dataSource.query(
-        `SELECT team, (sum(covered_seconds)::numeric / 3600)::text AS hours FROM gpu_usage
-          WHERE hour >= $1 AND hour < $2 AND team IS NOT NULL GROUP BY team`,
-        [from, to],
-      )) as { team: string; hours: string }[];
-      out.set('gpu-hours', new Map(rows.map((r) => [r.team, new D(r.hours)])));
+    const names = new Set(set.pools.filter((p) => p.method === 'metric').map((p) => p.metric!));
+    for (const name of names) {
+      out.set(
+        name,
+        name === GPU_HOURS
+          ? await this.gpuHours(period)
+          : await this.businessMetrics.teamValues(period, name, productOwners(rules)),
+      );
     }
     return out;
+  }
+
+  private async gpuHours(period: string): Promise<Map<string, Dec>> {
+    const { from, to } = periodRange(period);
+    const rows = (await this.dataSource.query(
+      `SELECT team, (sum(covered_seconds)::numeric / 3600)::text AS hours FROM gpu_usage
+        WHERE hour >= $1 AND hour < $2 AND team IS NOT NULL GROUP BY team`,
+      [from, to],
+    )) as { team: string; hours: string }[];
+    return new Map(rows.map((r) => [r.team, new D(r.hours)]));
   }
 }

@@ -8,7 +8,9 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { NoRuleSetError } from '../allocation/allocation.service.js';
+import { PeriodCloseError } from '../allocation/allocation-results.service.js';
+import { MixedCurrencyError, NoRuleSetError } from '../allocation/allocation.service.js';
+import { MetricInputError } from '../allocation/business-metric-input.js';
 import { ImportBusyError, ImportValidationError } from '../ingestion/import-errors.js';
 import { LOGGER } from '../logging/logger.js';
 import { TooManyAuthFailuresError } from '../auth/failure-limiter.js';
@@ -48,6 +50,14 @@ export class DomainErrorsFilter implements ExceptionFilter {
       res.status(429).json({ error: 'too_many_failures', message: error.message });
     } else if (error instanceof NoRuleSetError) {
       res.status(404).json({ error: 'no_rule_set', message: error.message });
+    } else if (error instanceof MixedCurrencyError) {
+      res.status(422).json({ error: 'mixed_currency', message: error.message });
+    } else if (error instanceof MetricInputError) {
+      res.status(400).json({ error: 'invalid_metric', field: error.field, message: error.message });
+    } else if (error instanceof PeriodCloseError) {
+      res
+        .status(error.reason === 'no_data' ? 404 : 409)
+        .json({ error: error.reason, message: error.message });
     } else if (error instanceof UnknownSourceError) {
       res.status(404).json({ error: 'unknown_source', message: error.message });
     } else if (error instanceof InvalidSourceRequestError) {

@@ -8,7 +8,8 @@ export type AuditAction =
   | 'rule_set.changed'
   | 'recommendation.decided'
   | 'report.downloaded'
-  | 'period.closed';
+  | 'period.closed'
+  | 'business_metrics.loaded';
 
 export interface AuditEntry {
   actor: string;

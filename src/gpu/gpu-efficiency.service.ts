@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { periodRange } from '../billing/billing-period.js';
 import { DataSource } from 'typeorm';
 import { TeamScope } from '../auth/team-scope.js';
 import { gpuInstanceType, gpuModelOf, migShare } from '../catalog/gpu-catalog.js';
@@ -39,11 +40,6 @@ interface CostNode {
   team: string | null;
 }
 
-const nextPeriod = (p: string) => {
-  const d = new Date(`${p}-01T00:00:00Z`);
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
-};
-
 /**
  * What GPU-hours cost and how much of it did work: joins hourly GPU usage to the effective cost
  * of the machine the GPUs sit in, splits each GPU-hour into used and idle cost per owner
@@ -58,8 +54,7 @@ export class GpuEfficiencyService {
     groupBy: GpuGroupBy | null,
     scope: TeamScope,
   ): Promise<GpuEfficiencyReport> {
-    const from = new Date(`${period}-01T00:00:00Z`);
-    const to = nextPeriod(period);
+    const { from, to } = periodRange(period);
     const hosts = (await this.dataSource.query(
       `SELECT g.host, max(g.resource_id) AS resource_id, max(s.name) AS cluster,
               count(DISTINCT g.gpu_uuid)::int AS gpus_seen

@@ -70,3 +70,9 @@ export function focusCsv(lines: readonly TestLine[], period: string): string {
   );
   return [HEADER.join(','), ...rows].join('\n') + '\n';
 }
+
+/** One FOCUS CSV holding several billing periods: `{ '2024-09': [...], '2024-10': [...] }`. */
+export function focusCsvPeriods(byPeriod: Record<string, readonly TestLine[]>): string {
+  const files = Object.entries(byPeriod).map(([period, lines]) => focusCsv(lines, period));
+  return [files[0]!, ...files.slice(1).map((f) => f.slice(f.indexOf('\n') + 1))].join('');
+}

@@ -1,0 +1,195 @@
+import { parse } from 'csv-parse';
+import { Decimal } from 'decimal.js';
+import { createReadStream } from 'node:fs';
+import { z } from 'zod';
+import { periodSchema } from '../billing/cost-query.js';
+import { AllocationConfig, teamPlaces } from './allocation-config.js';
+
+/** One business metric value: a month's or a day's figure for a team or a product. */
+export interface MetricValue {
+  metric: string;
+  granularity: 'month' | 'day';
+  /** YYYY-MM-DD; month values are on the month's first day. */
+  day: string;
+  team: string | null;
+  product: string | null;
+  /** Exact decimal, never negative. */
+  value: string;
+  unit: string | null;
+}
+
+export const METRIC_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+const DECIMAL = /^\d+(\.\d+)?$/;
+
+const dateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'is not a calendar date');
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : null));
+
+/** What the API and CSV accept for one value (CSV cells arrive as strings, blanks as ""). */
+export const metricEntrySchema = z
+  .object({
+    metric: z
+      .string()
+      .trim()
+      .regex(METRIC_NAME, 'lower-case letters, digits, ".", "_" or "-" (e.g. requests)'),
+    period: z.union([periodSchema, z.literal('')]).optional(),
+    date: z.union([dateSchema, z.literal('')]).optional(),
+    team: optionalText,
+    product: optionalText,
+    value: z.union([
+      z.string().trim().regex(DECIMAL, 'must be a non-negative decimal number such as 1250 or 3.5'),
+      z
+        .number()
+        .finite()
+        .nonnegative('must not be negative')
+        .transform((n) => new Decimal(n).toFixed()),
+    ]),
+    unit: optionalText,
+  })
+  .strict()
+  .superRefine((e, ctx) => {
+    if (!e.period === !e.date)
+      ctx.addIssue({ code: 'custom', path: ['period'], message: 'give either period or date' });
+    if (!e.team && !e.product)
+      ctx.addIssue({ code: 'custom', path: ['team'], message: 'give a team or a product' });
+  })
+  .transform((e): MetricValue => ({
+    metric: e.metric,
+    granularity: e.period ? 'month' : 'day',
+    day: e.period ? `${e.period}-01` : e.date!,
+    team: e.team,
+    product: e.product,
+    value: new Decimal(e.value).toFixed(),
+    unit: e.unit,
+  }));
+
+export const metricBatchSchema = z
+  .object({ metrics: z.array(z.unknown()).min(1).max(100_000) })
+  .strict();
+
+/** A rejected value, named by where it came from (file:line or metrics[i]) and field. */
+export class MetricInputError extends Error {
+  constructor(
+    readonly where: string,
+    readonly field: string,
+    reason: string,
+  ) {
+    super(`${where}: ${field}: ${reason}`);
+    this.name = 'MetricInputError';
+  }
+}
+
+function parseEntry(raw: unknown, where: string): MetricValue {
+  const r = metricEntrySchema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  throw new MetricInputError(where, issue.path.join('.') || '(row)', issue.message);
+}
+
+/**
+ * Checks values against the organisation: a team must be configured, a product must belong to
+ * one. Without an organisation (built-in rules) any name is taken. Also rejects one key given twice.
+ */
+export function checkAgainstOrganisation(
+  values: readonly { value: MetricValue; where: string }[],
+  config: AllocationConfig,
+): void {
+  const teams = teamPlaces(config);
+  const products = productOwners(config);
+  const seen = new Map<string, string>();
+  for (const { value: v, where } of values) {
+    if (teams.size > 0 && v.team && !teams.has(v.team))
+      throw new MetricInputError(where, 'team', `"${v.team}" is not a team in the organisation`);
+    if (teams.size > 0 && v.product && !products.has(v.product))
+      throw new MetricInputError(where, 'product', `"${v.product}" is not owned by any team`);
+    const key = [v.metric, v.granularity, v.day, v.team, v.product].join('\u0001');
+    const first = seen.get(key);
+    if (first) throw new MetricInputError(where, 'metric', `same value key as ${first}`);
+    seen.set(key, where);
+  }
+}
+
+/** Product → the team that owns it. */
+export function productOwners(config: AllocationConfig): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const bu of config.organisation)
+    for (const cc of bu.costCenters)
+      for (const t of cc.teams) for (const p of t.products) out.set(p, t.name);
+  return out;
+}
+
+/** Values of a JSON body `{ metrics: [...] }`; errors name `metrics[i].field`. */
+export function metricsFromJson(body: unknown, config: AllocationConfig): MetricValue[] {
+  const batch = metricBatchSchema.safeParse(body);
+  if (!batch.success) {
+    const issue = batch.error.issues[0]!;
+    throw new MetricInputError('body', issue.path.join('.') || 'metrics', issue.message);
+  }
+  const values = batch.data.metrics.map((raw, i) => ({
+    value: parseEntry(raw, `metrics[${i}]`),
+    where: `metrics[${i}]`,
+  }));
+  checkAgainstOrganisation(values, config);
+  return values.map((v) => v.value);
+}
+
+const CSV_COLUMNS = ['metric', 'period', 'date', 'team', 'product', 'value', 'unit'];
+
+/**
+ * Values of a CSV file with a header naming some of metric, period, date, team, product, value,
+ * unit (metric and value required). Errors name `file:line: field`.
+ */
+export async function metricsFromCsv(
+  file: string,
+  displayName: string,
+  config: AllocationConfig,
+): Promise<MetricValue[]> {
+  const parser = createReadStream(file).pipe(
+    parse({ bom: true, skip_empty_lines: true, trim: true, info: true, relax_quotes: false }),
+  );
+  let header: string[] | null = null;
+  const values: { value: MetricValue; where: string }[] = [];
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
+      const where = `${displayName}:${info.lines}`;
+      if (!header) {
+        header = record.map((h) => h.toLowerCase());
+        const unknown = header.find((h) => !CSV_COLUMNS.includes(h));
+        if (unknown !== undefined)
+          throw new MetricInputError(
+            where,
+            unknown || '(blank)',
+            `unknown column; expected ${CSV_COLUMNS.join(', ')}`,
+          );
+        for (const needed of ['metric', 'value'])
+          if (!header.includes(needed)) throw new MetricInputError(where, needed, 'missing column');
+        continue;
+      }
+      if (record.length !== header.length)
+        throw new MetricInputError(
+          where,
+          '(row)',
+          `${record.length} fields where the header has ${header.length}`,
+        );
+      const raw = Object.fromEntries(header.map((h, i) => [h, record[i]]));
+      values.push({ value: parseEntry(raw, where), where });
+    }
+  } catch (err) {
+    if (err instanceof MetricInputError) throw err;
+    const e = err as { message: string; lines?: number };
+    throw new MetricInputError(`${displayName}:${e.lines ?? '?'}`, '(csv)', e.message);
+  }
+  if (values.length === 0) throw new MetricInputError(displayName, '(file)', 'no values');
+  checkAgainstOrganisation(values, config);
+  return values.map((v) => v.value);
+}
