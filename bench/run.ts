@@ -10,6 +10,7 @@ import { createLogger } from '../src/logging/logger.js';
 import { allocateBench } from './allocate-bench.js';
 import { gpuBench } from './gpu-bench.js';
 import { importBench } from './import-bench.js';
+import { workbookBench } from './workbook-bench.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -51,7 +52,13 @@ async function main(): Promise<number> {
         process.stdout.write(
           `${ok ? 'PASS' : 'FAIL'}: allocation ${result.allocateSeconds} s vs plain GROUP BY ${result.baselineSeconds} s, ratio ${result.ratio} (target <= 3)\n`,
         );
-        return ok ? 0 : 1;
+        const wb = await workbookBench(rows, path.join(root, 'bench', 'out'));
+        process.stdout.write(`${JSON.stringify(wb, null, 2)}\n`);
+        const wbOk = wb.peakRssMB < 400;
+        process.stdout.write(
+          `${wbOk ? 'PASS' : 'FAIL'}: chargeback workbook of ${wb.detailRows} detail rows in ${wb.workbookSeconds} s (${wb.ratio}x writing them as CSV, ${wb.csvSeconds} s), ${wb.fileMB} MB, peak RSS ${wb.peakRssMB} MB (target < 400)\n`,
+        );
+        return ok && wbOk ? 0 : 1;
       } finally {
         await ds.destroy();
       }

@@ -19,6 +19,7 @@ export class CreatePeriodClose1795365900008 implements MigrationInterface {
         source_effective numeric NOT NULL,
         source_billed numeric NOT NULL,
         source_lines integer NOT NULL,
+        source_accounts jsonb NOT NULL,
         freshness jsonb NOT NULL,
         closed_by text NOT NULL,
         closed_at timestamptz NOT NULL DEFAULT now()

@@ -15,6 +15,7 @@ import { IngestionModule } from './ingestion/ingestion.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ScheduleModule } from '@nestjs/schedule';
+import { ReportsModule } from './reports/reports.module.js';
 import { SourcesModule } from './sources/sources.module.js';
 
 /** The whole service. The CLI uses the same module without listening on HTTP. */
@@ -34,6 +35,7 @@ export class AppModule {
         IngestionModule,
         GpuModule,
         AllocationModule,
+        ReportsModule,
         SourcesModule,
         ScheduleModule.forRoot(),
       ],

@@ -26,6 +26,7 @@ import { GpuEfficiencyService } from './gpu/gpu-efficiency.service.js';
 import { createProgressPrinter } from './cli/progress.js';
 import { addTokenCommands, cliPrincipal } from './cli/token-commands.js';
 import { addAllocationCommands } from './cli/allocation-commands.js';
+import { addReportCommands } from './cli/report-commands.js';
 import os from 'node:os';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { migrate } from './database/data-source.js';
@@ -237,6 +238,7 @@ export function buildProgram(): Command {
       }
     });
   addAllocationCommands(program, withApp, CLI_ACTOR, zodArg<string>(periodSchema));
+  addReportCommands(program, withApp, CLI_ACTOR, zodArg<string>(periodSchema));
   addTokenCommands(program, withApp, CLI_ACTOR);
   return program;
 }

@@ -89,10 +89,13 @@ export class AllocationResults {
     const a = await this.get(period);
     if (a.lines.length === 0)
       throw new PeriodCloseError(`billing period ${period} has no cost data to close`, 'no_data');
-    const freshness = await this.snapshots.freshness(period);
+    const source = {
+      freshness: await this.snapshots.freshness(period),
+      accounts: await this.snapshots.sourceAccounts(period),
+    };
     try {
       await this.dataSource.transaction(async (m) => {
-        await this.snapshots.save(m, a, freshness, actor.name);
+        await this.snapshots.save(m, a, source, actor.name);
         await this.audit.record(
           {
             actor: actor.name,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { D } from '../gpu/gpu-cost-split.js';
+import { EFFECTIVE_SQL } from './allocation-sql.js';
 import type { AllocationLine, LineKind } from './allocation-engine.js';
 import type { Allocation } from './allocation.service.js';
 
@@ -14,6 +15,15 @@ export interface SourceFreshness {
   lines: number;
 }
 
+/** What the bill adds up to for one provider and billing account (exact decimals). */
+export interface SourceAccountTotals {
+  provider: string | null;
+  billingAccountId: string | null;
+  billingAccountName: string | null;
+  effective: string;
+  billed: string;
+}
+
 /** A closed period's record: who closed it, with which rules, and what the source added up to. */
 export interface ClosedPeriod {
   period: string;
@@ -22,6 +32,7 @@ export interface ClosedPeriod {
   ruleSetOrigin: string;
   currency: string | null;
   source: { effective: string; billed: string; lines: number };
+  sourceAccounts: SourceAccountTotals[];
   freshness: SourceFreshness[];
   closedBy: string;
   closedAt: string;
@@ -115,7 +126,8 @@ export class AllocationSnapshots {
     const rows = (await this.dataSource.query(
       `SELECT to_char(period, 'YYYY-MM') AS period, rule_set_version, rule_set_effective_from,
               rule_set_origin, currency,
-              source_effective::text, source_billed::text, source_lines, freshness, closed_by,
+              source_effective::text, source_billed::text, source_lines, source_accounts,
+              freshness, closed_by,
               closed_at
          FROM period_close ORDER BY period`,
     )) as Record<string, unknown>[];
@@ -133,6 +145,7 @@ export class AllocationSnapshots {
             billed: r['source_billed'] as string,
             lines: Number(r['source_lines']),
           },
+          sourceAccounts: r['source_accounts'] as SourceAccountTotals[],
           freshness: r['freshness'] as SourceFreshness[],
           closedBy: r['closed_by'] as string,
           closedAt: (r['closed_at'] as Date).toISOString(),
@@ -190,18 +203,42 @@ export class AllocationSnapshots {
     }));
   }
 
+  /** Per provider and billing account, what the period's cost lines add up to. */
+  async sourceAccounts(period: string): Promise<SourceAccountTotals[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT provider_name, billing_account_id, max(billing_account_name) AS name,
+              sum(${EFFECTIVE_SQL})::text AS effective, sum(billed_cost)::text AS billed
+         FROM cost_record WHERE billing_period = $1
+        GROUP BY provider_name, billing_account_id ORDER BY 1, 2`,
+      [`${period}-01`],
+    )) as {
+      provider_name: string | null;
+      billing_account_id: string | null;
+      name: string | null;
+      effective: string;
+      billed: string;
+    }[];
+    return rows.map((r) => ({
+      provider: r.provider_name,
+      billingAccountId: r.billing_account_id,
+      billingAccountName: r.name,
+      effective: r.effective,
+      billed: r.billed,
+    }));
+  }
+
   /** Freezes an allocation; the caller's transaction makes it all or nothing. */
   async save(
     m: EntityManager,
     a: Allocation,
-    freshness: SourceFreshness[],
+    source: { freshness: SourceFreshness[]; accounts: SourceAccountTotals[] },
     closedBy: string,
   ): Promise<void> {
     await m.query(
       `INSERT INTO period_close (period, rule_set_version, rule_set_effective_from,
-         rule_set_origin, currency, source_effective, source_billed, source_lines, freshness,
-         closed_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+         rule_set_origin, currency, source_effective, source_billed, source_lines,
+         source_accounts, freshness, closed_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
         `${a.period}-01`,
         a.ruleSet.version,
@@ -211,7 +248,8 @@ export class AllocationSnapshots {
         a.source.effective.toString(),
         a.source.billed.toString(),
         a.source.lines,
-        JSON.stringify(freshness),
+        JSON.stringify(source.accounts),
+        JSON.stringify(source.freshness),
         closedBy,
       ],
     );

@@ -17,6 +17,12 @@ import { UnitCostsService } from './unit-costs.service.js';
     BusinessMetricsService,
     UnitCostsService,
   ],
-  exports: [AllocationService, AllocationResults, BusinessMetricsService, UnitCostsService],
+  exports: [
+    AllocationService,
+    AllocationResults,
+    AllocationSnapshots,
+    BusinessMetricsService,
+    UnitCostsService,
+  ],
 })
 export class AllocationModule {}

@@ -305,6 +305,7 @@ const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   FINOPS_DATA_DIR: z.string().min(1).default('.data'),
   FINOPS_CONFIG_DIR: z.string().min(1).default('config'),
+  FINOPS_REPORTS_DIR: z.string().min(1).default('reports'),
   FINOPS_UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -326,6 +327,8 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   dataDir: string;
   configDir: string;
+  /** Where generated reports go, one folder per period (`reports/<period>/`). */
+  reportsDir: string;
   uploadMaxBytes: number;
   sampleData: 'auto' | 'off';
   /** FINOPS_ADMIN_TOKEN: registered as an admin token at start (a secret: never logged). */
@@ -392,6 +395,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.FINOPS_DATA_DIR),
     configDir,
+    reportsDir: path.resolve(e.FINOPS_REPORTS_DIR),
     uploadMaxBytes: e.FINOPS_UPLOAD_MAX_BYTES,
     sampleData: e.FINOPS_SAMPLE_DATA,
     adminToken: e.FINOPS_ADMIN_TOKEN,

@@ -31,6 +31,7 @@ const EXPECTED: Record<string, 'public' | Role[]> = {
   'GET /api/unit-costs': ['admin', 'finance', 'executive', 'lead'],
   'GET /api/periods': ['admin', 'finance', 'executive'],
   'POST /api/periods/:period/close': ['admin', 'finance'],
+  'GET /api/reports/chargeback/:file': ['admin', 'finance', 'executive', 'lead'],
   'GET /api/imports': ['admin', 'finance', 'service'],
   'POST /api/imports': ['admin', 'service'],
   'GET /api/audit': ['admin'],

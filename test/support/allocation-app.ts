@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after } from 'node:test';
 import { DataSource } from 'typeorm';
 import { readAllocationFile } from '../../src/allocation/allocation-config.js';
-import { loadSources } from '../../src/config/app-config.js';
+import { AppConfig, loadSources } from '../../src/config/app-config.js';
 import { createHttpApp } from '../../src/http-app.js';
 import { SourcesService } from '../../src/sources/sources.service.js';
 import { focusCsvPeriods, TestLine } from './focus-lines.js';
@@ -20,6 +20,7 @@ import { bearer } from './tokens.js';
 export async function createAllocationApp(
   rules: string,
   periods: Record<string, readonly TestLine[]>,
+  overrides: Partial<AppConfig> = {},
 ) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'finops-alloc-app-'));
   const bill = path.join(dir, 'bill.csv');
@@ -35,6 +36,8 @@ export async function createAllocationApp(
       sources: loadSources(dir),
       allocation: readAllocationFile(path.join(dir, 'allocation.yaml')),
       uploadMaxBytes: 1024 * 1024,
+      reportsDir: path.join(dir, 'reports'),
+      ...overrides,
     }),
     testLogger(),
   );

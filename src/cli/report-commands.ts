@@ -1,0 +1,45 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { Command, Option } from 'commander';
+import { COST_BASES, CostBasisName } from '../allocation/allocation-config.js';
+import { ALL_TEAMS } from '../auth/team-scope.js';
+import type { Principal } from '../auth/roles.js';
+import { ChargebackReportService } from '../reports/chargeback-report.service.js';
+
+type WithApp = <T>(work: (app: INestApplicationContext) => Promise<T>) => Promise<T>;
+
+/** report chargeback. */
+export function addReportCommands(
+  program: Command,
+  withApp: WithApp,
+  actor: Principal,
+  periodArg: (value: string) => string,
+): void {
+  const report = program.command('report').description('generate reports');
+  report
+    .command('chargeback')
+    .description('the chargeback Excel workbook of a billing period')
+    .requiredOption('--period <YYYY-MM>', 'billing period', periodArg)
+    .option(
+      '--out <file>',
+      'where to write it (default: reports/<period>/chargeback-<period>.xlsx)',
+    )
+    .addOption(
+      new Option('--basis <basis>', 'effective (amortized) or billed (invoice)')
+        .choices(COST_BASES)
+        .default('effective'),
+    )
+    .action(async (opts: { period: string; out?: string; basis: CostBasisName }) => {
+      const started = Date.now();
+      const { file, model } = await withApp((app) =>
+        app
+          .get(ChargebackReportService)
+          .writeFile(
+            { period: opts.period, basis: opts.basis, scope: ALL_TEAMS, generatedBy: actor.name },
+            opts.out,
+          ),
+      );
+      process.stdout.write(
+        `wrote ${file}: ${model.summary.teams.length} teams, ${model.detailRows} detail rows, total ${model.summary.total} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+      );
+    });
+}

@@ -1,0 +1,67 @@
+import { Controller, Get, NotFoundException, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { validate } from '../api/validate.js';
+import { COST_BASES } from '../allocation/allocation-config.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Allow } from '../auth/access.decorators.js';
+import { principalOf } from '../auth/auth.guard.js';
+import { scopeOf } from '../auth/team-scope.js';
+import { ChargebackReportService } from './chargeback-report.service.js';
+import { writeChargebackWorkbook } from './workbook/chargeback-writer.js';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const query = z.object({ basis: z.enum(COST_BASES).default('effective') }).strict();
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('api/reports')
+export class ReportsController {
+  constructor(
+    private readonly chargeback: ChargebackReportService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Get('chargeback/:file')
+  @Allow('admin', 'finance', 'executive', 'lead')
+  @ApiProduces(XLSX)
+  @ApiQuery({ name: 'basis', required: false, enum: COST_BASES })
+  @ApiOkResponse({
+    description:
+      'The chargeback workbook of period P, requested as `P.xlsx`: Summary, Team x Service, Detail, Shared costs, Unit economics, Reconciliation (not for leads), Methodology. Leads get their teams only',
+  })
+  async workbook(
+    @Param('file') file: string,
+    @Query() q: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const m = /^(\d{4}-(?:0[1-9]|1[0-2]))\.xlsx$/.exec(file);
+    if (!m)
+      throw new NotFoundException({
+        error: 'not_found',
+        message: `no report "${file}"; ask for YYYY-MM.xlsx`,
+      });
+    const period = m[1]!;
+    const { basis } = validate(query, q);
+    const principal = principalOf(req);
+    const input = await this.chargeback.input({
+      period,
+      basis,
+      scope: scopeOf(principal),
+      generatedBy: principal.name,
+    });
+    await this.audit.record({
+      actor: principal.name,
+      actorRole: principal.role,
+      action: 'report.downloaded',
+      target: `chargeback/${period}.xlsx`,
+      after: { basis },
+    });
+    res.setHeader('content-type', XLSX);
+    res.setHeader('content-disposition', `attachment; filename="chargeback-${period}.xlsx"`);
+    res.setHeader('cache-control', 'no-store');
+    await writeChargebackWorkbook(input, res);
+  }
+}
