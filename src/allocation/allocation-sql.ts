@@ -15,6 +15,8 @@ const KEY_COLUMNS = [
   'sub_account_id',
   'service_name',
   'charge_category',
+  // One value in any period allocation accepts; grouping is cheaper than min/max per line.
+  'billing_currency',
 ] as const;
 /** Names that follow from a grouped id (an account's name, a service's category). */
 const NAME_COLUMNS = ['billing_account_name', 'sub_account_name', 'service_category'] as const;
@@ -23,9 +25,6 @@ type KeyColumn = (typeof KEY_COLUMNS)[number] | (typeof NAME_COLUMNS)[number];
 /** One row of the grouping query. */
 export type GroupRow = Record<KeyColumn, string | null> & {
   unused: boolean;
-  /** Lowest and highest BillingCurrency in the group (equal unless the period mixes them). */
-  currency_min: string;
-  currency_max: string;
   effective: string | null;
   billed: string | null;
   lines: number;
@@ -165,7 +164,6 @@ export function compileRuleSet(
            ${NAME_COLUMNS.map((c) => `max(${c}) AS ${c},`).join(' ')}
            coalesce(commitment_discount_status = 'Unused', false) AS unused,
            ${[...dimSql.map((s, i) => `${s} AS d${i}`), ...b.atoms.map((s, i) => `${s} AS a${i}`)].map((s) => `${s},`).join('\n           ')}
-           min(billing_currency) AS currency_min, max(billing_currency) AS currency_max,
            sum(${EFFECTIVE_SQL})::text AS effective, sum(billed_cost)::text AS billed,
            count(*)::int AS lines
       FROM cost_record WHERE billing_period = $1

@@ -72,7 +72,7 @@ export class AllocationService {
     const places = teamPlaces(rules);
     const compiled = compileRuleSet(set, [...places.keys()], period);
     const rows = await this.groupRows(compiled.sql, compiled.params);
-    const currencies = [...new Set(rows.flatMap((r) => [r.currency_min, r.currency_max]))].sort();
+    const currencies = [...new Set(rows.map((r) => r.billing_currency!))].sort();
     if (currencies.length > 1) throw new MixedCurrencyError(period, currencies);
     const metrics = await this.metrics(period, set, rules);
     const groups = rows.map((r) => compiled.classify(r));

@@ -4,10 +4,12 @@ import { table } from './format.js';
 
 export function formatAllocation(r: AllocationReport): string {
   const basis = r.basis === 'effective' ? 'EffectiveCost' : 'BilledCost';
+  const adjusted = !new D(r.adjustments[r.basis]).isZero();
+  const closed = r.closed ? `; closed ${r.closed.at} by ${r.closed.by}` : '';
   return [
-    `${r.period} allocation (${basis}), rule set ${r.ruleSet.version} from ${r.ruleSet.effectiveFrom} (${r.ruleSet.origin})`,
+    `${r.period} allocation (${basis}), rule set ${r.ruleSet.version} from ${r.ruleSet.effectiveFrom} (${r.ruleSet.origin})${closed}`,
     table(
-      ['team', 'cost center', 'business unit', 'direct', 'shared', 'total'],
+      ['team', 'cost center', 'business unit', 'direct', 'shared', 'adjustments', 'total'],
       [
         ...r.teams.map((t) => [
           t.team,
@@ -15,13 +17,17 @@ export function formatAllocation(r: AllocationReport): string {
           t.businessUnit ?? '-',
           t.direct,
           t.shared,
+          t.adjustments,
           t.total,
         ]),
-        ['total', '', '', '', '', r.total],
+        ['total', '', '', '', '', '', r.total],
       ],
-      [3, 4, 5],
+      [3, 4, 5, 6],
     ),
-    `source ${basis}: ${new D(r.source[r.basis]).toFixed(2)} over ${r.source.lines} cost lines`,
+    `source ${basis}: ${new D(r.source[r.basis]).toFixed(2)} over ${r.source.lines} cost lines` +
+      (adjusted
+        ? `; restatements of closed periods: ${new D(r.adjustments[r.basis]).toFixed(2)}`
+        : ''),
   ].join('\n');
 }
 

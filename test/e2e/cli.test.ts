@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CLI, fixture, SAMPLE_CSV } from '../support/fixtures.js';
@@ -21,6 +23,11 @@ describe('finops CLI', () => {
       ['imports'],
       ['db', 'migrate'],
       ['token', 'create'],
+      ['allocate'],
+      ['close'],
+      ['metrics', 'import'],
+      ['unit-costs'],
+      ['report', 'chargeback'],
     ]) {
       const r = finops(...cmd, '--help');
       assert.equal(r.status, 0, `${cmd.join(' ')}: ${r.stderr}`);
@@ -146,5 +153,36 @@ describe('finops CLI', () => {
     const rejects = finops('import-file', SAMPLE_CSV, '--max-rejects', 'some');
     assert.notEqual(rejects.status, 0);
     assert.match(rejects.stderr, /whole number/);
+  });
+
+  it('loads business metrics, writes the chargeback workbook and closes the period', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'finops-cli-'));
+    const csv = path.join(dir, 'metrics.csv');
+    writeFileSync(
+      csv,
+      'metric,period,team,value\nrequests,2024-09,web,1000\nrequests,2024-09,ml,x\n',
+    );
+    const bad = finops('metrics', 'import', csv);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /metrics\.csv:3: value: must be a non-negative decimal/);
+    writeFileSync(csv, 'metric,period,team,value\nrequests,2024-09,web,1000\n');
+    const good = finops('metrics', 'import', csv);
+    assert.equal(good.status, 0, good.stderr);
+    assert.equal(good.stdout, 'stored 1 values of requests for 2024-09\n');
+
+    const out = path.join(dir, 'cb.xlsx');
+    const report = finops('report', 'chargeback', '--period', '2024-09', '--out', out);
+    assert.equal(report.status, 0, report.stderr);
+    assert.match(report.stdout, /^wrote .*cb\.xlsx: \d+ teams, \d+ detail rows, total \d+\.\d\d/);
+    assert.ok(statSync(out).size > 5000);
+
+    const close = finops('close', '--period', '2024-09');
+    assert.equal(close.status, 0, close.stderr);
+    assert.match(close.stdout, /^closed 2024-09 with rule set default: \d+ allocation lines/);
+    const again = finops('close', '--period', '2024-09');
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /^finops: error: billing period 2024-09 is already closed/);
+    const allocated = finops('allocate', '--period', '2024-09');
+    assert.match(allocated.stdout, /; closed .* by cli:/);
   });
 });

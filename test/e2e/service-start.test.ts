@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js';
 import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -118,6 +119,23 @@ describe('npm start on a fresh machine', () => {
     assert.equal(
       new Decimal(why.effective).toFixed(2),
       alloc.teams.find((t) => t.team === 'ml-research')!.total,
+    );
+    // The finance workbook of the sample reconciles: every difference cell caches 0.
+    const xlsx = await fetch(`http://127.0.0.1:${port}/api/reports/chargeback/2024-09.xlsx`, {
+      headers,
+    });
+    assert.equal(xlsx.status, 200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await xlsx.arrayBuffer());
+    const rec = wb.getWorksheet('Reconciliation')!;
+    assert.ok(rec.rowCount >= 3);
+    rec.eachRow((row, n) => {
+      if (n > 1) assert.equal(row.getCell(11).result, 0, `Reconciliation row ${n}`);
+    });
+    assert.equal(
+      wb.getWorksheet('Summary')!.lastRow!.getCell(7).result,
+      Number(alloc.total),
+      'Summary total',
     );
     const runs = (await (
       await fetch(`http://127.0.0.1:${port}/api/imports`, { headers })

@@ -104,6 +104,19 @@ async function setup(rules = RULES) {
 }
 
 describe('allocation', () => {
+  it('refuses a period billed in two currencies, naming them', async () => {
+    const { service, dir, sources } = await setup();
+    writeFileSync(
+      path.join(dir, 'bill.csv'),
+      focusCsv([...LINES, { billed: '1', effective: '1', currency: 'EUR' }], '2024-09'),
+    );
+    await sources.run('bill', { trigger: 'cli' });
+    await assert.rejects(service.compute('2024-09'), {
+      name: 'MixedCurrencyError',
+      message: /billing period 2024-09 has costs in EUR and USD; .* one currency/,
+    });
+  });
+
   it('assigns by first-match rules, splits each pool by its method, and adds up to the source exactly', async () => {
     const { service } = await setup();
     const a = await service.compute('2024-09');

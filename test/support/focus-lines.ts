@@ -13,6 +13,8 @@ export interface TestLine {
   tags?: Record<string, string>;
   commitmentId?: string;
   commitmentStatus?: string;
+  /** BillingCurrency; USD when left out. */
+  currency?: string;
 }
 
 const HEADER = [
@@ -47,7 +49,7 @@ export function focusCsv(lines: readonly TestLine[], period: string): string {
   const rows = lines.map((l) =>
     [
       l.account ?? '111',
-      'USD',
+      l.currency ?? 'USD',
       start,
       end,
       start,
