@@ -38,15 +38,28 @@ export type Condition = z.infer<typeof conditionSchema>;
 const valueSource = z.union([name, z.object({ tag: name }).strict()]);
 export type ValueSource = z.infer<typeof valueSource>;
 
+/**
+ * `{ gpuOwner: true }`: a GPU machine's cost goes to the teams whose workloads (Kubernetes pods,
+ * by namespace or label) held its GPUs, in proportion to the GPU-seconds they held; the GPU-seconds
+ * nobody held go to the rule's `idle` team (or Unallocated).
+ */
+const gpuOwner = z.object({ gpuOwner: z.literal(true) }).strict();
+
 const ruleSchema = z
   .object({
     name,
     when: conditionSchema.default({}),
-    team: valueSource,
+    team: z.union([valueSource, gpuOwner]),
+    /** gpuOwner rules: the team that pays for idle GPU capacity (default: Unallocated). */
+    idle: name.optional(),
     product: valueSource.optional(),
     environment: valueSource.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.idle && !(typeof r.team === 'object' && 'gpuOwner' in r.team))
+      ctx.addIssue({ code: 'custom', path: ['idle'], message: 'only a gpuOwner rule has idle' });
+  });
 export type AllocationRule = z.infer<typeof ruleSchema>;
 
 export const POOL_METHODS = ['even', 'proportional', 'fixed', 'metric'] as const;
@@ -213,6 +226,7 @@ const fileSchema = z
       };
       set.rules.forEach((r, i) => {
         if (typeof r.team === 'string') known(r.team, ['rules', i, 'team']);
+        if (r.idle) known(r.idle, ['rules', i, 'idle']);
       });
       set.pools.forEach((p, i) => {
         for (const t of Object.keys(p.shares ?? {})) known(t, ['pools', i, 'shares', t]);
@@ -296,3 +310,7 @@ export function teamPlaces(config: AllocationConfig): Map<string, TeamPlace> {
         });
   return places;
 }
+
+/** True for a rule that splits GPU machines by their GPU owners. */
+export const isGpuOwnerRule = (r: AllocationRule): boolean =>
+  typeof r.team === 'object' && 'gpuOwner' in r.team;

@@ -1,6 +1,9 @@
 import { D, Dec } from '../gpu/gpu-cost-split.js';
+import type { MachineOwners } from '../gpu/gpu-machines.js';
 import {
+  AllocationRule,
   CostBasisName,
+  isGpuOwnerRule,
   RuleSet,
   SharedPool,
   UNALLOCATED,
@@ -24,6 +27,8 @@ export interface CostGroup extends CostPlace {
   target: Target;
   /** Values of the rule set's tag dimensions, in compileRuleSet's order. */
   dims: (string | null)[];
+  /** A GPU machine's ResourceId, when the rule set has GPU-owner rules. */
+  gpuMachine: string | null;
   effective: Dec;
   billed: Dec;
   lines: number;
@@ -115,6 +120,7 @@ export function allocate(
   dims: readonly string[],
   groups: readonly CostGroup[],
   metrics: TeamMetrics,
+  gpuOwners: ReadonlyMap<string, MachineOwners> = new Map(),
 ): AllocationLine[] {
   const out: AllocationLine[] = [];
   const poolGroups = set.pools.map(() => [] as CostGroup[]);
@@ -123,11 +129,13 @@ export function allocate(
     const kind = g.target[0];
     if (kind === 'p') {
       poolGroups[Number(g.target.slice(1))]!.push(g);
+    } else if (kind === 'r' && isGpuOwnerRule(set.rules[Number(g.target.slice(1))]!)) {
+      out.push(...splitByGpuOwners(set.rules[Number(g.target.slice(1))]!, g, dims, gpuOwners));
     } else if (kind === 'r') {
       const rule = set.rules[Number(g.target.slice(1))]!;
       out.push(
         lineOf(g, {
-          team: valueOf(rule.team, g, dims) ?? UNALLOCATED,
+          team: valueOf(rule.team as ValueSource, g, dims) ?? UNALLOCATED,
           product: valueOf(rule.product, g, dims),
           environment: valueOf(rule.environment, g, dims),
           kind: 'direct',
@@ -163,6 +171,55 @@ export function allocate(
       out.push(...splitPool(pool, mergeByPlace(poolGroups[i]!), direct, metrics));
   });
   return out;
+}
+
+/**
+ * A GPU machine's cost split over the teams that held its GPUs, by GPU-seconds held; the
+ * GPU-seconds nobody held are idle capacity, paid by the rule's `idle` team or Unallocated.
+ */
+function splitByGpuOwners(
+  rule: AllocationRule,
+  g: CostGroup,
+  dims: readonly string[],
+  owners: ReadonlyMap<string, MachineOwners>,
+): AllocationLine[] {
+  const o = owners.get(g.gpuMachine!);
+  const parts: [string, Dec, boolean][] = [...(o?.teams ?? [])]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([team, seconds]) => [team, seconds, false]);
+  if (o && o.idle.gt(0)) parts.push([rule.idle ?? UNALLOCATED, o.idle, true]);
+  const kept = parts.filter(([, w]) => w.gt(0));
+  const base = {
+    product: valueOf(rule.product, g, dims),
+    environment: valueOf(rule.environment, g, dims),
+  };
+  if (kept.length === 0) return [unallocated(g, `${rule.name}: no GPU usage on the machine`)];
+  const weightTotal = kept.reduce((s, [, w]) => s.plus(w), new D(0));
+  const effective = splitExact(
+    g.effective,
+    kept.map(([, w]) => w),
+  );
+  const billed = splitExact(
+    g.billed,
+    kept.map(([, w]) => w),
+  );
+  return kept.map(([team, w, idle], i) => ({
+    ...lineOf(g, {
+      team,
+      ...base,
+      kind: idle && team === UNALLOCATED ? 'unallocated' : 'direct',
+      source: idle ? `${rule.name}: idle GPU capacity` : rule.name,
+    }),
+    method: 'metric',
+    basis: idle
+      ? `GPU-seconds nobody held on ${g.gpuMachine}`
+      : `GPU-seconds held on ${g.gpuMachine}`,
+    weight: w.toString(),
+    weightTotal: weightTotal.toString(),
+    effective: effective[i]!,
+    billed: billed[i]!,
+    lines: i === 0 ? g.lines : 0,
+  }));
 }
 
 /**

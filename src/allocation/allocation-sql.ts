@@ -1,4 +1,4 @@
-import type { Condition, RuleSet, ValueSource } from './allocation-config.js';
+import { Condition, isGpuOwnerRule, RuleSet, ValueSource } from './allocation-config.js';
 import { D } from '../gpu/gpu-cost-split.js';
 import type { CostGroup } from './allocation-engine.js';
 
@@ -25,6 +25,8 @@ type KeyColumn = (typeof KEY_COLUMNS)[number] | (typeof NAME_COLUMNS)[number];
 /** One row of the grouping query. */
 export type GroupRow = Record<KeyColumn, string | null> & {
   unused: boolean;
+  /** A GPU machine's ResourceId (rule sets with GPU-owner rules only). */
+  gpu_machine?: string | null;
   effective: string | null;
   billed: string | null;
   lines: number;
@@ -89,7 +91,7 @@ export function tagDimensions(set: RuleSet): string[] {
   const dims = new Set<string>();
   for (const r of set.rules)
     for (const v of [r.team, r.product, r.environment])
-      if (v && typeof v !== 'string') dims.add(v.tag);
+      if (v && typeof v !== 'string' && 'tag' in v) dims.add(v.tag);
   return [...dims].sort();
 }
 
@@ -112,6 +114,8 @@ export function compileRuleSet(
   set: RuleSet,
   knownTeams: readonly string[],
   period: string,
+  /** ResourceIds of the period's GPU machines, for GPU-owner rules. */
+  gpuMachines: readonly string[] = [],
 ): CompiledRuleSet {
   const b = new Builder(period);
   const dims = tagDimensions(set);
@@ -135,7 +139,7 @@ export function compileRuleSet(
   const present = (
     v: ValueSource | undefined,
     isTeam: boolean,
-  ): ((d: (string | null)[]) => boolean) => {
+  ): ((d: (string | null)[], row: GroupRow) => boolean) => {
     if (!v || typeof v === 'string') return () => true;
     const i = dims.indexOf(v.tag);
     return isTeam && teams.size > 0
@@ -147,14 +151,20 @@ export function compileRuleSet(
     target: `p${i}` as Target,
     test: p.when ? conditionTest(p.when, b) : () => false,
   }));
+  // GPU-owner rules: the GPU machines' lines keep their ResourceId (all others group as null).
+  const machines = set.rules.some(isGpuOwnerRule) ? b.param(gpuMachines) : null;
   const rules = set.rules.map((r, i) => ({
     target: `r${i}` as Target,
     test: conditionTest(r.when, b),
-    teamPresent: present(r.team, true),
+    teamPresent:
+      typeof r.team === 'object' && 'gpuOwner' in r.team
+        ? (_: unknown, row: GroupRow) => row.gpu_machine != null
+        : present(r.team, true),
   }));
 
   const keys = [
     ...KEY_COLUMNS,
+    ...(machines ? ['gpu_machine'] : []),
     'unused',
     ...dims.map((_, i) => `d${i}`),
     ...b.atoms.map((_, i) => `a${i}`),
@@ -163,6 +173,7 @@ export function compileRuleSet(
     SELECT ${KEY_COLUMNS.join(', ')},
            ${NAME_COLUMNS.map((c) => `max(${c}) AS ${c},`).join(' ')}
            coalesce(commitment_discount_status = 'Unused', false) AS unused,
+           ${machines ? `CASE WHEN resource_id = ANY(${machines}::text[]) THEN resource_id END AS gpu_machine,` : ''}
            ${[...dimSql.map((s, i) => `${s} AS d${i}`), ...b.atoms.map((s, i) => `${s} AS a${i}`)].map((s) => `${s},`).join('\n           ')}
            sum(${EFFECTIVE_SQL})::text AS effective, sum(billed_cost)::text AS billed,
            count(*)::int AS lines
@@ -173,10 +184,11 @@ export function compileRuleSet(
     const d = dims.map((_, i) => normalize(row[`d${i}`] as string | null, i));
     const target =
       pools.find((p) => p.test(row))?.target ??
-      (row.unused ? 'c' : (rules.find((r) => r.test(row) && r.teamPresent(d))?.target ?? 'u'));
+      (row.unused ? 'c' : (rules.find((r) => r.test(row) && r.teamPresent(d, row))?.target ?? 'u'));
     return {
       target,
       dims: d,
+      gpuMachine: row.gpu_machine ?? null,
       provider: row.provider_name,
       billingAccountId: row.billing_account_id,
       billingAccountName: row.billing_account_name,

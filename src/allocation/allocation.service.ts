@@ -3,8 +3,10 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config.js';
 import { periodRange } from '../billing/billing-period.js';
 import { D, Dec } from '../gpu/gpu-cost-split.js';
+import { gpuMachineOwners, MachineOwners } from '../gpu/gpu-machines.js';
 import {
   AllocationConfig,
+  isGpuOwnerRule,
   RuleSet,
   ruleSetFor,
   TeamPlace,
@@ -70,7 +72,10 @@ export class AllocationService {
     const set = ruleSetFor(rules, period);
     if (!set) throw new NoRuleSetError(period, rules.ruleSets[0]!.effectiveFrom);
     const places = teamPlaces(rules);
-    const compiled = compileRuleSet(set, [...places.keys()], period);
+    const owners = set.rules.some(isGpuOwnerRule)
+      ? await gpuMachineOwners(this.dataSource, period)
+      : new Map<string, MachineOwners>();
+    const compiled = compileRuleSet(set, [...places.keys()], period, [...owners.keys()]);
     const rows = await this.groupRows(compiled.sql, compiled.params);
     const currencies = [...new Set(rows.map((r) => r.billing_currency!))].sort();
     if (currencies.length > 1) throw new MixedCurrencyError(period, currencies);
@@ -86,7 +91,7 @@ export class AllocationService {
       period,
       currency: currencies[0] ?? null,
       ruleSet: { version: set.version, effectiveFrom: set.effectiveFrom, origin: rules.origin },
-      lines: allocate(set, compiled.dimensions, groups, metrics),
+      lines: allocate(set, compiled.dimensions, groups, metrics, owners),
       source,
       places,
       closed: null,

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { periodRange } from '../billing/billing-period.js';
+import { costNodes, machineKeys } from './gpu-machines.js';
 import { DataSource } from 'typeorm';
 import { TeamScope } from '../auth/team-scope.js';
 import { gpuInstanceType, gpuModelOf, migShare } from '../catalog/gpu-catalog.js';
 import { D, Dec, OwnerHour, splitGpuHour, UnitHour } from './gpu-cost-split.js';
 import { Attribution, EfficiencyGroup, EfficiencyRollup, GpuGroupBy } from './efficiency-rollup.js';
-import { hostKeys, resourceMatchesHost } from './host-keys.js';
+import { resourceMatchesHost } from './host-keys.js';
 import { NODE_HOUR_COST_SQL } from './node-hour-cost.sql.js';
 
 export interface GpuEfficiencyReport {
@@ -33,13 +34,6 @@ interface UsageRow {
   gr_engine_active_avg: number | null;
 }
 
-interface CostNode {
-  resource_id: string;
-  gpu_count: string | null;
-  instance_type: string | null;
-  team: string | null;
-}
-
 /**
  * What GPU-hours cost and how much of it did work: joins hourly GPU usage to the effective cost
  * of the machine the GPUs sit in, splits each GPU-hour into used and idle cost per owner
@@ -62,7 +56,7 @@ export class GpuEfficiencyService {
         WHERE g.hour >= $1 AND g.hour < $2 GROUP BY g.host ORDER BY g.host`,
       [from, to],
     )) as { host: string; resource_id: string | null; cluster: string; gpus_seen: number }[];
-    const nodes = await this.costNodes(period, hosts);
+    const nodes = await costNodes(this.dataSource, period, hosts);
     const hourCosts = await this.nodeHourCosts(
       period,
       nodes.map((n) => n.resource_id),
@@ -155,25 +149,6 @@ export class GpuEfficiencyService {
     };
   }
 
-  private async costNodes(
-    period: string,
-    hosts: { host: string; resource_id: string | null }[],
-  ): Promise<CostNode[]> {
-    if (hosts.length === 0) return [];
-    const keys = [...new Set(hosts.flatMap(machineKeys))];
-    return (await this.dataSource.query(
-      `SELECT resource_id, max(sku_price_details->>'GpuCount') AS gpu_count,
-              max(sku_price_details->>'InstanceType') AS instance_type,
-              max(coalesce(tags->>'team', tags->>'Team')) AS team
-         FROM cost_record
-        WHERE billing_period = $1 AND resource_id IS NOT NULL
-          AND (lower(resource_id) = ANY($2)
-               OR EXISTS (SELECT 1 FROM unnest($2::text[]) k WHERE lower(resource_id) LIKE '%/' || k))
-        GROUP BY resource_id`,
-      [`${period}-01`, keys],
-    )) as CostNode[];
-  }
-
   /** Per machine, its EffectiveCost per hour (epoch ms) of the period: one query for all. */
   private async nodeHourCosts(
     period: string,
@@ -191,14 +166,6 @@ export class GpuEfficiencyService {
     }
     return byNode;
   }
-}
-
-/**
- * The keys a machine is looked up by among ResourceIds: the id its usage rows carry (from a label
- * or a source's resourceIdRules; a bare instance id matches an ARN ending in it), else its host.
- */
-function machineKeys(h: { host: string; resource_id: string | null }): string[] {
-  return h.resource_id ? [h.resource_id.toLowerCase()] : hostKeys(h.host);
 }
 
 /** A machine-hour's cost in equal GPU shares; the last takes the rounding remainder. */

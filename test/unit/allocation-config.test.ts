@@ -72,6 +72,21 @@ describe('allocation.yaml', () => {
     );
   });
 
+  it('takes an idle team only on a GPU-owner rule, and only a known one', () => {
+    const rule = (r: string) =>
+      write(base('      []\n').replace('pools:\n      []', `rules:\n      - ${r}`));
+    const ok = readAllocationFile(rule('{ name: g, team: { gpuOwner: true }, idle: b }'));
+    assert.deepEqual(ok.ruleSets[0]!.rules[0]!.team, { gpuOwner: true });
+    assert.throws(
+      () => readAllocationFile(rule('{ name: g, team: a, idle: b }')),
+      /rules\.0\.idle: only a gpuOwner rule has idle/,
+    );
+    assert.throws(
+      () => readAllocationFile(rule('{ name: g, team: { gpuOwner: true }, idle: zed }')),
+      /rules\.0\.idle: team "zed" is not in the organisation/,
+    );
+  });
+
   it('reads the example config shipped in config/', () => {
     const example = readAllocationFile(
       fileURLToPath(new URL('../../../config/allocation.example.yaml', import.meta.url)),

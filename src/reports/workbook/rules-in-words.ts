@@ -38,7 +38,11 @@ function ruleInWords(r: AllocationRule, i: number): string {
     r.product ? `product ${valueInWords(r.product)}` : null,
     r.environment ? `environment ${valueInWords(r.environment)}` : null,
   ].filter(Boolean);
-  return `${i + 1}. ${r.name}: when ${conditionInWords(r.when)}, team ${valueInWords(r.team)}${extra.length ? `, ${extra.join(', ')}` : ''}`;
+  const team =
+    typeof r.team === 'object' && 'gpuOwner' in r.team
+      ? `a GPU machine's cost to the teams that held its GPUs, by GPU-seconds (idle capacity to ${r.idle ?? 'Unallocated'})`
+      : `team ${valueInWords(r.team)}`;
+  return `${i + 1}. ${r.name}: when ${conditionInWords(r.when)}, ${team}${extra.length ? `, ${extra.join(', ')}` : ''}`;
 }
 
 function poolInWords(p: SharedPool): string {
