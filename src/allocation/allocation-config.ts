@@ -50,8 +50,8 @@ const ruleSchema = z
     name,
     when: conditionSchema.default({}),
     team: z.union([valueSource, gpuOwner]),
-    /** gpuOwner rules: the team that pays for idle GPU capacity (default: Unallocated). */
-    idle: name.optional(),
+    /** gpuOwner rules: who pays for idle GPU capacity: a team, or a pool (default: Unallocated). */
+    idle: z.union([name, z.object({ pool: name }).strict()]).optional(),
     product: valueSource.optional(),
     environment: valueSource.optional(),
   })
@@ -226,7 +226,13 @@ const fileSchema = z
       };
       set.rules.forEach((r, i) => {
         if (typeof r.team === 'string') known(r.team, ['rules', i, 'team']);
-        if (r.idle) known(r.idle, ['rules', i, 'idle']);
+        if (typeof r.idle === 'string') known(r.idle, ['rules', i, 'idle']);
+        if (typeof r.idle === 'object' && !pools.has(r.idle.pool))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['ruleSets', s, 'rules', i, 'idle', 'pool'],
+            message: `no pool "${r.idle.pool}"`,
+          });
       });
       set.pools.forEach((p, i) => {
         for (const t of Object.keys(p.shares ?? {})) known(t, ['pools', i, 'shares', t]);

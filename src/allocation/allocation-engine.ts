@@ -130,7 +130,13 @@ export function allocate(
     if (kind === 'p') {
       poolGroups[Number(g.target.slice(1))]!.push(g);
     } else if (kind === 'r' && isGpuOwnerRule(set.rules[Number(g.target.slice(1))]!)) {
-      out.push(...splitByGpuOwners(set.rules[Number(g.target.slice(1))]!, g, dims, gpuOwners));
+      const rule = set.rules[Number(g.target.slice(1))]!;
+      const split = splitByGpuOwners(rule, g, dims, gpuOwners);
+      out.push(...split.lines);
+      if (split.idle && typeof rule.idle === 'object') {
+        const pool = set.pools.findIndex((p) => p.name === (rule.idle as { pool: string }).pool);
+        poolGroups[pool]!.push(split.idle);
+      }
     } else if (kind === 'r') {
       const rule = set.rules[Number(g.target.slice(1))]!;
       out.push(
@@ -182,18 +188,20 @@ function splitByGpuOwners(
   g: CostGroup,
   dims: readonly string[],
   owners: ReadonlyMap<string, MachineOwners>,
-): AllocationLine[] {
+): { lines: AllocationLine[]; idle: CostGroup | null } {
   const o = owners.get(g.gpuMachine!);
+  const idleTeam = typeof rule.idle === 'string' ? rule.idle : UNALLOCATED;
   const parts: [string, Dec, boolean][] = [...(o?.teams ?? [])]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([team, seconds]) => [team, seconds, false]);
-  if (o && o.idle.gt(0)) parts.push([rule.idle ?? UNALLOCATED, o.idle, true]);
+  if (o && o.idle.gt(0)) parts.push([idleTeam, o.idle, true]);
   const kept = parts.filter(([, w]) => w.gt(0));
+  if (kept.length === 0)
+    return { lines: [unallocated(g, `${rule.name}: no GPU usage on the machine`)], idle: null };
   const base = {
     product: valueOf(rule.product, g, dims),
     environment: valueOf(rule.environment, g, dims),
   };
-  if (kept.length === 0) return [unallocated(g, `${rule.name}: no GPU usage on the machine`)];
   const weightTotal = kept.reduce((s, [, w]) => s.plus(w), new D(0));
   const effective = splitExact(
     g.effective,
@@ -203,23 +211,36 @@ function splitByGpuOwners(
     g.billed,
     kept.map(([, w]) => w),
   );
-  return kept.map(([team, w, idle], i) => ({
-    ...lineOf(g, {
-      team,
-      ...base,
-      kind: idle && team === UNALLOCATED ? 'unallocated' : 'direct',
-      source: idle ? `${rule.name}: idle GPU capacity` : rule.name,
-    }),
-    method: 'metric',
-    basis: idle
-      ? `GPU-seconds nobody held on ${g.gpuMachine}`
-      : `GPU-seconds held on ${g.gpuMachine}`,
-    weight: w.toString(),
-    weightTotal: weightTotal.toString(),
-    effective: effective[i]!,
-    billed: billed[i]!,
-    lines: i === 0 ? g.lines : 0,
-  }));
+  const lines: AllocationLine[] = [];
+  let idle: CostGroup | null = null;
+  kept.forEach(([team, w, isIdle], i) => {
+    // Idle capacity for a pool: a cost group of its own, split with the pool's other cost.
+    if (isIdle && typeof rule.idle === 'object') {
+      idle = { ...g, effective: effective[i]!, billed: billed[i]!, lines: 0 };
+      return;
+    }
+    lines.push({
+      ...lineOf(g, {
+        team,
+        ...base,
+        kind: isIdle && team === UNALLOCATED ? 'unallocated' : 'direct',
+        source: isIdle ? `${rule.name}: idle GPU capacity` : rule.name,
+      }),
+      method: 'metric',
+      basis: isIdle
+        ? `GPU-seconds nobody held on ${g.gpuMachine}`
+        : `GPU-seconds held on ${g.gpuMachine}`,
+      weight: w.toString(),
+      weightTotal: weightTotal.toString(),
+      effective: effective[i]!,
+      billed: billed[i]!,
+      lines: 0,
+    });
+  });
+  // The machine's cost lines are counted once, on its first part.
+  if (lines[0]) lines[0].lines = g.lines;
+  else if (idle) (idle as CostGroup).lines = g.lines;
+  return { lines, idle };
 }
 
 /**

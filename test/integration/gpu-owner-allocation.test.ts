@@ -24,7 +24,7 @@ ruleSets:
         team: { tag: team }
 `;
 
-const ctx = await createAllocationApp(RULES, {
+const LINES = {
   '2024-09': [
     { billed: '100', effective: '100', resourceId: 'i-0gpu' },
     { billed: '20', effective: '20', resourceId: 'i-0gpu' },
@@ -32,15 +32,16 @@ const ctx = await createAllocationApp(RULES, {
     // An EC2 line of a machine without GPU usage falls through to the next rule.
     { billed: '10', effective: '10', resourceId: 'i-0web', tags: { team: 'search' } },
   ],
-});
+};
+const ctx = await createAllocationApp(RULES, LINES);
 
 /** Hourly GPU usage rows: [host, hour index, GPU, team or null]. */
-async function usage(rows: [string, number, string, string | null][]) {
-  const [source] = (await ctx.db.query(
+async function usage(app: typeof ctx, rows: [string, number, string, string | null][]) {
+  const [source] = (await app.db.query(
     `INSERT INTO billing_source (name, kind) VALUES ('dcgm', 'prometheus') RETURNING id`,
   )) as { id: number }[];
   for (const [host, h, gpu, team] of rows)
-    await ctx.db.query(
+    await app.db.query(
       `INSERT INTO gpu_usage (source_id, import_run_id, hour, host, gpu_uuid, team, samples,
          covered_seconds)
        VALUES ($1, 1, $2, $3, $4, $5, 60, 3600)`,
@@ -48,15 +49,19 @@ async function usage(rows: [string, number, string, string | null][]) {
     );
 }
 
+function usageRows(): [string, number, string, string | null][] {
+  const rows: [string, number, string, string | null][] = [];
+  for (let h = 0; h < 10; h++) {
+    rows.push(['i-0gpu', h, 'GPU-a', 'ml']);
+    rows.push(['i-0gpu', h, 'GPU-b', h < 5 ? 'search' : null]);
+  }
+  for (let h = 0; h < 4; h++) rows.push(['i-0idle', h, 'GPU-c', null]);
+  return rows;
+}
+
 describe('GPU-owner allocation rules', () => {
   it("splits a GPU machine's cost by the GPU-seconds each team held; idle capacity to the idle team", async () => {
-    const rows: [string, number, string, string | null][] = [];
-    for (let h = 0; h < 10; h++) {
-      rows.push(['i-0gpu', h, 'GPU-a', 'ml']);
-      rows.push(['i-0gpu', h, 'GPU-b', h < 5 ? 'search' : null]);
-    }
-    for (let h = 0; h < 4; h++) rows.push(['i-0idle', h, 'GPU-c', null]);
-    await usage(rows);
+    await usage(ctx, usageRows());
 
     const r = (await ctx.call<AllocationReport>('/api/allocation?period=2024-09')).body;
     // i-0gpu (120): 20 GPU-hours seen; ml held 10, search 5, nobody 5 -> 60 / 30 / 30 idle.
@@ -92,5 +97,28 @@ describe('GPU-owner allocation rules', () => {
         ['team tag', '10'],
       ],
     );
+  });
+
+  it('sends idle GPU capacity to a pool, split by its method', async () => {
+    const pooled = await createAllocationApp(
+      RULES.replace('idle: platform', 'idle: { pool: idle-gpu }') +
+        `    pools:
+      - name: idle-gpu
+        method: even
+        teams: [search, ml]
+`,
+      LINES,
+    );
+    await usage(pooled, usageRows());
+    const r = (await pooled.call<AllocationReport>('/api/allocation?period=2024-09')).body;
+    // The 60 of idle capacity is split evenly: 30 each, as shared cost.
+    assert.deepEqual(
+      r.teams.map((t) => [t.team, t.direct, t.shared, t.total]),
+      [
+        ['ml', '60.00', '30.00', '90.00'],
+        ['search', '40.00', '30.00', '70.00'],
+      ],
+    );
+    assert.equal(r.total, '160.00');
   });
 });

@@ -40,7 +40,7 @@ function ruleInWords(r: AllocationRule, i: number): string {
   ].filter(Boolean);
   const team =
     typeof r.team === 'object' && 'gpuOwner' in r.team
-      ? `a GPU machine's cost to the teams that held its GPUs, by GPU-seconds (idle capacity to ${r.idle ?? 'Unallocated'})`
+      ? `a GPU machine's cost to the teams that held its GPUs, by GPU-seconds (idle capacity to ${typeof r.idle === 'object' ? `pool ${r.idle.pool}` : (r.idle ?? 'Unallocated')})`
       : `team ${valueInWords(r.team)}`;
   return `${i + 1}. ${r.name}: when ${conditionInWords(r.when)}, ${team}${extra.length ? `, ${extra.join(', ')}` : ''}`;
 }
