@@ -213,11 +213,11 @@ function splitByGpuOwners(
   );
   const lines: AllocationLine[] = [];
   let idle: CostGroup | null = null;
-  kept.forEach(([team, w, isIdle], i) => {
+  for (const [i, [team, w, isIdle]] of kept.entries()) {
     // Idle capacity for a pool: a cost group of its own, split with the pool's other cost.
     if (isIdle && typeof rule.idle === 'object') {
       idle = { ...g, effective: effective[i]!, billed: billed[i]!, lines: 0 };
-      return;
+      continue;
     }
     lines.push({
       ...lineOf(g, {
@@ -236,10 +236,10 @@ function splitByGpuOwners(
       billed: billed[i]!,
       lines: 0,
     });
-  });
+  }
   // The machine's cost lines are counted once, on its first part.
   if (lines[0]) lines[0].lines = g.lines;
-  else if (idle) (idle as CostGroup).lines = g.lines;
+  else if (idle) idle.lines = g.lines;
   return { lines, idle };
 }
 

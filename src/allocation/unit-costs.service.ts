@@ -4,7 +4,7 @@ import type { TeamScope } from '../auth/team-scope.js';
 import { APP_CONFIG, AppConfig } from '../config/app-config.js';
 import type { CostBasisName } from './allocation-config.js';
 import { AllocationResults } from './allocation-results.service.js';
-import { NoRuleSetError } from './allocation.service.js';
+import { Allocation, NoRuleSetError } from './allocation.service.js';
 import { productOwners } from './business-metric-input.js';
 import { BusinessMetricsService } from './business-metrics.service.js';
 import { UnitCost, unitCosts } from './unit-costs.js';
@@ -19,19 +19,46 @@ export class UnitCostsService {
   ) {}
 
   async forPeriod(period: string, basis: CostBasisName, scope: TeamScope): Promise<UnitCost[]> {
+    return this.compute(
+      period,
+      basis,
+      scope,
+      () => this.results.get(period),
+      () => this.previousAllocation(period),
+    );
+  }
+
+  /**
+   * The same from allocations the caller already has (the workbook computes both periods);
+   * they are asked for only when the periods have business metrics.
+   */
+  async compute(
+    period: string,
+    basis: CostBasisName,
+    scope: TeamScope,
+    current: () => Promise<Allocation>,
+    previous: () => Promise<Allocation | null>,
+  ): Promise<UnitCost[]> {
     const metrics = await this.metrics.forPeriod(period);
     if (metrics.length === 0) return [];
-    const current = { lines: (await this.results.get(period)).lines, metrics };
-    const before = shiftPeriod(period, -1);
-    const previousMetrics = await this.metrics.forPeriod(before);
-    let previous = null;
-    if (previousMetrics.length > 0) {
-      try {
-        previous = { lines: (await this.results.get(before)).lines, metrics: previousMetrics };
-      } catch (err) {
-        if (!(err instanceof NoRuleSetError)) throw err;
-      }
+    const previousMetrics = await this.metrics.forPeriod(shiftPeriod(period, -1));
+    const before = previousMetrics.length > 0 ? await previous() : null;
+    return unitCosts(
+      { lines: (await current()).lines, metrics },
+      before ? { lines: before.lines, metrics: previousMetrics } : null,
+      basis,
+      productOwners(this.config.allocation),
+      scope,
+    );
+  }
+
+  /** The previous period's allocation, or null when no rule set was in force then. */
+  async previousAllocation(period: string): Promise<Allocation | null> {
+    try {
+      return await this.results.get(shiftPeriod(period, -1));
+    } catch (err) {
+      if (err instanceof NoRuleSetError) return null;
+      throw err;
     }
-    return unitCosts(current, previous, basis, productOwners(this.config.allocation), scope);
   }
 }

@@ -58,40 +58,37 @@ export async function gpuMachineOwners(
   period: string,
 ): Promise<Map<string, MachineOwners>> {
   const { from, to } = periodRange(period);
-  const rows = (await ds.query(
-    `WITH u AS (
-       SELECT host, max(resource_id) OVER (PARTITION BY host) AS resource_id, hour, gpu_uuid,
-              team, covered_seconds
-         FROM gpu_usage WHERE hour >= $1 AND hour < $2)
-     SELECT host, max(resource_id) AS resource_id, team, sum(covered_seconds)::text AS held,
-            (SELECT count(DISTINCT (v.hour, v.gpu_uuid)) * 3600 FROM u v WHERE v.host = u.host)::text
-              AS capacity
-       FROM u GROUP BY host, team`,
+  const hosts = (await ds.query(
+    `SELECT host, max(resource_id) AS resource_id,
+            (count(DISTINCT (hour, gpu_uuid)) * 3600)::text AS capacity
+       FROM gpu_usage WHERE hour >= $1 AND hour < $2 GROUP BY host`,
     [from, to],
-  )) as {
-    host: string;
-    resource_id: string | null;
-    team: string | null;
-    held: string;
-    capacity: string;
-  }[];
-  const hosts = new Map<string, { host: string; resource_id: string | null }>();
-  for (const r of rows) hosts.set(r.host, { host: r.host, resource_id: r.resource_id });
-  const nodes = await costNodes(ds, period, [...hosts.values()]);
+  )) as { host: string; resource_id: string | null; capacity: string }[];
+  const held = (await ds.query(
+    `SELECT host, team, sum(covered_seconds)::text AS seconds
+       FROM gpu_usage WHERE hour >= $1 AND hour < $2 AND team IS NOT NULL GROUP BY host, team`,
+    [from, to],
+  )) as { host: string; team: string; seconds: string }[];
+  const nodes = await costNodes(ds, period, hosts);
+  const machineOf = new Map<string, string>();
   const out = new Map<string, MachineOwners & { capacity: Dec }>();
-  for (const r of rows) {
-    const node = nodes.find((n) =>
-      resourceMatchesHost(n.resource_id, machineKeys(hosts.get(r.host)!)),
-    );
+  for (const h of hosts) {
+    const node = nodes.find((n) => resourceMatchesHost(n.resource_id, machineKeys(h)));
     if (!node) continue;
+    machineOf.set(h.host, node.resource_id);
     const m = out.get(node.resource_id) ?? { teams: new Map(), idle: new D(0), capacity: new D(0) };
-    if (r.team) m.teams.set(r.team, (m.teams.get(r.team) ?? new D(0)).plus(r.held));
-    if (!out.has(node.resource_id)) m.capacity = m.capacity.plus(r.capacity);
+    m.capacity = m.capacity.plus(h.capacity);
     out.set(node.resource_id, m);
   }
+  for (const r of held) {
+    const machine = machineOf.get(r.host);
+    if (!machine) continue;
+    const teams = out.get(machine)!.teams;
+    teams.set(r.team, (teams.get(r.team) ?? new D(0)).plus(r.seconds));
+  }
   for (const m of out.values()) {
-    const held = [...m.teams.values()].reduce((s, v) => s.plus(v), new D(0));
-    m.idle = D.max(0, m.capacity.minus(held));
+    const total = [...m.teams.values()].reduce((s, v) => s.plus(v), new D(0));
+    m.idle = D.max(0, m.capacity.minus(total));
   }
   return new Map([...out].map(([id, m]) => [id, { teams: m.teams, idle: m.idle }]));
 }

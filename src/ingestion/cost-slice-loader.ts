@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { shiftPeriod } from '../billing/billing-period.js';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, QueryRunner } from 'typeorm';
 import { COST_RECORD_COLUMNS } from '../billing/focus-columns.js';
@@ -12,10 +13,8 @@ export function periodSuffix(period: string): string {
   return `y${period.slice(0, 4)}m${period.slice(5, 7)}`;
 }
 
-function nextMonth(period: string): string {
-  const [y, m] = period.split('-').map(Number) as [number, number];
-  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
-}
+/** `2024-09-01` → `2024-10-01`. */
+const nextMonth = (day: string): string => `${shiftPeriod(day.slice(0, 7), 1)}-01`;
 
 export function stageTablePrefix(runId: string): string {
   return `cost_stage_r${runId}_`;

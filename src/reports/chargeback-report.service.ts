@@ -2,16 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { CostBasisName } from '../allocation/allocation-config.js';
 import { AllocationResults } from '../allocation/allocation-results.service.js';
 import { AllocationSnapshots } from '../allocation/allocation-snapshots.js';
 import { summarize } from '../allocation/allocation-summary.js';
-import { Allocation, NoRuleSetError } from '../allocation/allocation.service.js';
 import { UnitCostsService } from '../allocation/unit-costs.service.js';
 import type { TeamScope } from '../auth/team-scope.js';
-import { shiftPeriod } from '../billing/billing-period.js';
 import { APP_CONFIG, AppConfig } from '../config/app-config.js';
 import { D } from '../gpu/gpu-cost-split.js';
 import { ChargebackInput, ChargebackModel } from './workbook/chargeback-model.js';
@@ -42,14 +39,17 @@ export class ChargebackReportService {
 
   async input(req: ChargebackRequest): Promise<ChargebackInput> {
     const a = await this.results.get(req.period);
-    const previous = await this.previous(req.period);
+    const before = await this.unitCosts.previousAllocation(req.period);
+    const previous = before?.lines.length ? before : null;
     const set = this.config.allocation.ruleSets.find((s) => s.version === a.ruleSet.version);
     const closed = a.closed;
-    const accounts = closed
-      ? closed.sourceAccounts
-      : req.scope.kind === 'all'
-        ? await this.snapshots.sourceAccounts(req.period)
-        : null;
+    // A lead sees their teams, not the bill: no reconciliation.
+    const accounts =
+      req.scope.kind !== 'all'
+        ? null
+        : closed
+          ? closed.sourceAccounts
+          : await this.snapshots.sourceAccounts(req.period);
     return {
       period: req.period,
       basis: req.basis,
@@ -66,19 +66,19 @@ export class ChargebackReportService {
       places: a.places,
       lines: () => a.lines,
       previous: previous ? summarize(previous.lines, req.basis, previous.places) : null,
-      unitCosts: await this.unitCosts.forPeriod(req.period, req.basis, req.scope),
+      unitCosts: await this.unitCosts.compute(
+        req.period,
+        req.basis,
+        req.scope,
+        async () => a,
+        async () => before,
+      ),
       sourceAccounts:
-        req.scope.kind === 'all' && accounts
-          ? accounts.map((s) => ({ ...s, effective: new D(s.effective), billed: new D(s.billed) }))
-          : null,
+        accounts?.map((s) => ({ ...s, effective: new D(s.effective), billed: new D(s.billed) })) ??
+        null,
       freshness: closed ? closed.freshness : await this.snapshots.freshness(req.period),
       scope: req.scope,
     };
-  }
-
-  /** Streams the workbook to `out` (an HTTP response, a file). */
-  async write(req: ChargebackRequest, out: Writable): Promise<ChargebackModel> {
-    return writeChargebackWorkbook(await this.input(req), out);
   }
 
   /** Writes the workbook to a file (atomically: a partial file never has the final name). */
@@ -91,7 +91,7 @@ export class ChargebackReportService {
     try {
       const out = createWriteStream(partial);
       const done = finished(out);
-      const model = await this.write(req, out);
+      const model = await writeChargebackWorkbook(await this.input(req), out);
       await done;
       await rename(partial, file);
       return { file, model };
@@ -101,13 +101,4 @@ export class ChargebackReportService {
     }
   }
 
-  private async previous(period: string): Promise<Allocation | null> {
-    try {
-      const p = await this.results.get(shiftPeriod(period, -1));
-      return p.lines.length ? p : null;
-    } catch (err) {
-      if (err instanceof NoRuleSetError) return null;
-      throw err;
-    }
-  }
 }

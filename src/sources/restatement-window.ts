@@ -1,3 +1,5 @@
+import { shiftPeriod } from '../billing/billing-period.js';
+
 /**
  * Which billing periods a scheduled run re-imports. Providers restate recent data for days after
  * a month ends, so a run always takes the current month, and also the previous month until
@@ -19,6 +21,5 @@ function fmt(year: number, month: number): string {
 
 /** `[start, end)` of a billing period as ISO dates (`YYYY-MM-DD`), end exclusive. */
 export function periodBounds(period: string): { start: string; end: string } {
-  const [y, m] = period.split('-').map(Number) as [number, number];
-  return { start: `${period}-01`, end: `${fmt(y, m)}-01` };
+  return { start: `${period}-01`, end: `${shiftPeriod(period, 1)}-01` };
 }
