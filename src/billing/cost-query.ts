@@ -36,6 +36,12 @@ export interface CostReport {
   period: string;
   basis: CostBasis;
   groupBy: GroupBy | null;
+  /**
+   * `source`: the imported cost lines as billed. `allocated`: the caller's teams' allocated cost
+   * (direct, shared and adjustments), which is what a lead sees; it has no tag, region or charge
+   * category grouping and `rows` counts source lines of direct amounts only.
+   */
+  view: 'source' | 'allocated';
   /** One total per billing currency: amounts in different currencies are never added. */
   totals: { currency: string; cost: string; rows: number }[];
   groups: CostGroup[];

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ALL_TEAMS, costScopeCondition, scopeParam, TeamScope } from '../auth/team-scope.js';
 import { CostBasis, CostReport, GROUP_EXPRESSIONS, GroupBy } from './cost-query.js';
 
 /**
@@ -28,18 +27,13 @@ export class CostsService {
     return row?.period ?? null;
   }
 
-  async report(
-    period: string,
-    groupBy: GroupBy | null,
-    basis: CostBasis,
-    scope: TeamScope = ALL_TEAMS,
-  ): Promise<CostReport> {
+  async report(period: string, groupBy: GroupBy | null, basis: CostBasis): Promise<CostReport> {
     const { cost, filter } = BASIS_SQL[basis];
-    const params: unknown[] = [`${period}-01`, scopeParam(scope)];
+    const params: unknown[] = [`${period}-01`];
     let key = 'NULL::text';
     if (groupBy?.startsWith('tag:')) {
       params.push(groupBy.slice(4));
-      key = `tags ->> $3`;
+      key = `tags ->> $2`;
     } else if (groupBy) {
       key = GROUP_EXPRESSIONS[groupBy as keyof typeof GROUP_EXPRESSIONS];
     }
@@ -48,7 +42,7 @@ export class CostsService {
       `SELECT ${key} AS key, billing_currency AS currency, sum(${cost})::text AS cost,
               count(*)::int AS rows, grouping(${key}) = 1 AS total
          FROM cost_record
-        WHERE billing_period = $1 ${filter} AND ${costScopeCondition('$2')}
+        WHERE billing_period = $1 ${filter}
         GROUP BY GROUPING SETS ((${key}, billing_currency), (billing_currency))
         ORDER BY sum(${cost}) DESC, 1 NULLS LAST`,
       params,
@@ -65,6 +59,6 @@ export class CostsService {
         cost: amount,
         rows: n,
       }));
-    return { period, basis, groupBy, totals, groups: groupBy ? groups : [] };
+    return { period, basis, groupBy, view: 'source', totals, groups: groupBy ? groups : [] };
   }
 }

@@ -4,6 +4,8 @@ import { AuditService } from '../../src/audit/audit.service.js';
 import { Principal } from '../../src/auth/roles.js';
 import { hashTokenSecret } from '../../src/auth/token-secret.js';
 import { TokensService } from '../../src/auth/tokens.service.js';
+import { allocatedCostReport } from '../../src/allocation/allocated-costs.js';
+import { AllocationResults } from '../../src/allocation/allocation-results.service.js';
 import { CostsService } from '../../src/billing/costs.service.js';
 import { FocusFileImportService } from '../../src/ingestion/focus-file/focus-file-import.service.js';
 import { fixture } from '../support/fixtures.js';
@@ -59,7 +61,7 @@ describe('API tokens', () => {
 });
 
 describe('team scoping', () => {
-  it("limits a lead's costs to rows of their teams, in the query", async () => {
+  it("gives a lead their teams' allocated cost (the built-in rule: the team tag)", async () => {
     await app.get(FocusFileImportService).importFile({
       path: fixture('messy-focus-1.2-two-periods.csv'),
       source: 'messy',
@@ -69,16 +71,15 @@ describe('team scoping', () => {
     const costs = app.get(CostsService);
     const all = await costs.report('2024-09', null, 'billed');
     assert.equal(all.totals[0]!.cost, '34.0026001');
-    const web = await costs.report('2024-09', 'service', 'billed', {
-      kind: 'teams',
-      teams: ['web'],
-    });
+    const allocation = await app.get(AllocationResults).get('2024-09');
+    const web = allocatedCostReport(allocation, ['web'], 'service', 'billed');
+    assert.equal(web.view, 'allocated');
     assert.deepEqual(web.totals, [{ currency: 'USD', cost: '32.7726', rows: 1 }]);
-    const none = await costs.report('2024-09', null, 'billed', {
-      kind: 'teams',
-      teams: ['nobody'],
-    });
-    assert.deepEqual(none.totals, []);
+    assert.deepEqual(
+      web.groups.map((g) => [g.key, g.cost]),
+      [['Amazon Elastic Compute Cloud', '32.7726']],
+    );
+    assert.deepEqual(allocatedCostReport(allocation, ['nobody'], null, 'billed').totals, []);
   });
 });
 
