@@ -17,6 +17,11 @@ export interface GpuModel {
   migProfiles: MigProfile[];
   /** Compute slices of the whole GPU (7 on A100/H100/H200, 4 on A30); 1 without MIG. */
   computeSlices: number;
+  /**
+   * Throughput relative to an A100 (dense FP16 tensor peak; coarse): how busy a workload would
+   * be on another model is its activity here x this / the other's.
+   */
+  relativeThroughput: number;
 }
 
 export interface GpuInstanceType {
@@ -45,20 +50,23 @@ function migProfiles(spec: string): MigProfile[] {
 
 /** Bundled GPU models (`reference-data/gpu-models.csv`), in match order: specific before general. */
 const models = lazy(() =>
-  referenceTable('gpu-models.csv').map(([model, vendor, architecture, memory, pattern, mig]) => {
-    const profiles = migProfiles(mig ?? '');
-    return {
-      entry: {
-        model: model!,
-        vendor: vendor!,
-        architecture: architecture!,
-        memoryGb: Number(memory),
-        migProfiles: profiles,
-        computeSlices: Math.max(1, ...profiles.map((p) => p.computeSlices)),
-      } satisfies GpuModel,
-      pattern: new RegExp(pattern!, 'i'),
-    };
-  }),
+  referenceTable('gpu-models.csv').map(
+    ([model, vendor, architecture, memory, pattern, mig, throughput]) => {
+      const profiles = migProfiles(mig ?? '');
+      return {
+        entry: {
+          model: model!,
+          vendor: vendor!,
+          architecture: architecture!,
+          memoryGb: Number(memory),
+          migProfiles: profiles,
+          computeSlices: Math.max(1, ...profiles.map((p) => p.computeSlices)),
+          relativeThroughput: Number(throughput),
+        } satisfies GpuModel,
+        pattern: new RegExp(pattern!, 'i'),
+      };
+    },
+  ),
 );
 
 const instanceTypes = lazy(() => {
@@ -90,6 +98,11 @@ export function gpuModelOf(deviceName: string): GpuModel | undefined {
 /** A GPU instance type of AWS, Azure or Google Cloud (`p5.48xlarge`, `a3-highgpu-8g`). */
 export function gpuInstanceType(instanceType: string): GpuInstanceType | undefined {
   return instanceTypes().get(instanceType.toLowerCase());
+}
+
+/** A catalog GPU model by its id (`A100-80GB`). */
+export function gpuModel(id: string): GpuModel | undefined {
+  return models().find((m) => m.entry.model === id)?.entry;
 }
 
 /** Every GPU instance type in the catalog. */

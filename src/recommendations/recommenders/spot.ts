@@ -1,0 +1,96 @@
+import { D, Dec } from '../../gpu/gpu-cost-split.js';
+import { CATALOG_SOURCE, catalogProvider, instanceType } from '../../catalog/instance-catalog.js';
+import type { RecommendConfig } from '../recommend-config.js';
+import type { ResourceInput } from '../inputs.js';
+import { cents, perMonth, RecommendationDraft, Risk } from '../recommendation.js';
+
+const INTERRUPTION = ['under 5 %', '5–10 %', '10–15 %', '15–20 %', 'over 20 %'];
+
+/**
+ * On-demand machines whose workload is labelled interruptible (batch, CI, training with
+ * checkpoints): run them on spot. The saving is the on-demand effective cost times the type's
+ * typical spot discount; the risk follows its interruption class.
+ */
+export function spot(
+  r: ResourceInput,
+  windowHours: number,
+  config: RecommendConfig,
+): RecommendationDraft | null {
+  const provider = catalogProvider(r.provider);
+  const type = provider ? instanceType(provider, r.instanceType) : undefined;
+  const label = interruptibleLabel(r.tags, config.spot.labels);
+  if (!label || r.onDemand.lte(0) || !isCompute(r)) return null;
+  const onDemandMonthly = perMonth(r.onDemand, windowHours);
+  if (!type) return unpriced(r, label, onDemandMonthly, windowHours);
+  if (type.interruptionBucket > config.spot.maxInterruptionBucket) return null;
+  const saving = onDemandMonthly.times(new D(type.spotDiscount));
+  if (saving.lt(config.minMonthlySavings)) return null;
+  const risk: Risk =
+    type.interruptionBucket <= 1 ? 'low' : type.interruptionBucket === 2 ? 'medium' : 'high';
+  return {
+    kind: 'spot',
+    resourceId: r.resourceId,
+    resourceName: r.resourceName,
+    provider: r.provider,
+    region: r.region,
+    team: r.team,
+    title: `Run ${r.resourceName ?? r.resourceId} (${type.instanceType}, ${label}) on spot capacity`,
+    proposal: { action: 'spot', type: type.instanceType },
+    options: [],
+    currentMonthlyCost: cents(perMonth(r.effective, windowHours)),
+    monthlySavings: cents(saving),
+    pricing: `on-demand effective cost x typical spot discount ${Math.round(type.spotDiscount * 100)} % (${CATALOG_SOURCE.asOf} catalog, indicative)`,
+    risk,
+    riskReason: `interruption frequency ${INTERRUPTION[type.interruptionBucket]} a month for ${type.instanceType}; the workload must tolerate a ${provider === 'AWS' ? 'two-minute' : '30-second'} notice`,
+    evidence: {
+      label,
+      onDemandMonthly: cents(onDemandMonthly),
+      spotDiscount: type.spotDiscount,
+      interruptionClass: type.interruptionBucket,
+    },
+  };
+}
+
+/** A machine the catalog does not price: proposed all the same, saying the saving is unknown. */
+function unpriced(
+  r: ResourceInput,
+  label: string,
+  onDemandMonthly: Dec,
+  windowHours: number,
+): RecommendationDraft {
+  const type = r.instanceType ?? 'this machine type';
+  return {
+    kind: 'spot',
+    resourceId: r.resourceId,
+    resourceName: r.resourceName,
+    provider: r.provider,
+    region: r.region,
+    team: r.team,
+    title: `Run ${r.resourceName ?? r.resourceId} (${label}) on spot capacity`,
+    proposal: { action: 'spot', type: r.instanceType },
+    options: [],
+    currentMonthlyCost: cents(perMonth(r.effective, windowHours)),
+    monthlySavings: null,
+    pricing: `saving unknown: no spot discount for ${type} in the ${CATALOG_SOURCE.asOf} catalog`,
+    risk: 'medium',
+    riskReason: 'interruption frequency unknown for this type',
+    evidence: { label, onDemandMonthly: cents(onDemandMonthly) },
+  };
+}
+
+/** Compute usage: a catalog type, machine measurements, or a compute service line. */
+const isCompute = (r: ResourceInput) =>
+  r.instanceType !== null || r.usage !== null || /compute/i.test(r.serviceCategory ?? '');
+
+/** `key=value` of the first tag that marks the workload interruptible, compared case-insensitively. */
+function interruptibleLabel(
+  tags: Record<string, string>,
+  labels: Record<string, string[]>,
+): string | null {
+  for (const [key, values] of Object.entries(labels)) {
+    const tag = Object.entries(tags).find(([k]) => k.toLowerCase() === key.toLowerCase());
+    if (tag && values.some((v) => v.toLowerCase() === tag[1].toLowerCase()))
+      return `${tag[0]}=${tag[1]}`;
+  }
+  return null;
+}
