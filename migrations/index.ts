@@ -7,6 +7,7 @@ import { ImportRunPeriodAndRequests1795365900005 } from './1795365900005-ImportR
 import { CreateUsageTables1795365900006 } from './1795365900006-CreateUsageTables.js';
 import { CreateBusinessMetric1795365900007 } from './1795365900007-CreateBusinessMetric.js';
 import { CreatePeriodClose1795365900008 } from './1795365900008-CreatePeriodClose.js';
+import { CreateRecommendation1795365900009 } from './1795365900009-CreateRecommendation.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CreateUsageTables1795365900006,
   CreateBusinessMetric1795365900007,
   CreatePeriodClose1795365900008,
+  CreateRecommendation1795365900009,
 ];

@@ -16,6 +16,7 @@ import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ReportsModule } from './reports/reports.module.js';
+import { RecommendationsModule } from './recommendations/recommendations.module.js';
 import { SourcesModule } from './sources/sources.module.js';
 
 /** The whole service. The CLI uses the same module without listening on HTTP. */
@@ -36,6 +37,7 @@ export class AppModule {
         GpuModule,
         AllocationModule,
         ReportsModule,
+        RecommendationsModule,
         SourcesModule,
         ScheduleModule.forRoot(),
       ],

@@ -3,6 +3,7 @@ import { createHttpApp } from './http-app.js';
 import { AdminBootstrap } from './auth/admin-bootstrap.js';
 import { SampleDataLoader } from './ingestion/sample-data.loader.js';
 import { SourceScheduler } from './sources/source-scheduler.js';
+import { RecommendationScheduler } from './recommendations/recommendation-scheduler.js';
 import { createLogger } from './logging/logger.js';
 
 async function main(): Promise<void> {
@@ -12,7 +13,8 @@ async function main(): Promise<void> {
   await app.init();
   const sample = app.get(SampleDataLoader);
   await sample.removeIfRealSourcesConfigured();
-  await sample.loadIfFirstStart();
+  // The bundled sample gets its recommendations at once; real data at the daily run.
+  if (await sample.loadIfFirstStart()) await app.get(RecommendationScheduler).tick();
   const adminSecret = await app.get(AdminBootstrap).ensureAdmin();
   if (adminSecret) {
     // Deliberately outside the structured log: shown once to the person starting the service.
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
     );
   }
   app.get(SourceScheduler).start();
+  app.get(RecommendationScheduler).start();
   await app.listen(config.port);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   logger.info(

@@ -110,6 +110,32 @@ const unallocated = (g: CostGroup, source: string) =>
   lineOf(g, { team: UNALLOCATED, product: null, environment: null, kind: 'unallocated', source });
 
 /**
+ * The team a group's cost is charged to directly: its rule's team (for a GPU-owner rule, the
+ * team that held the machine's GPUs longest) or the unused-commitment team; null when the cost
+ * goes to a shared pool or nobody.
+ */
+export function directTeam(
+  set: RuleSet,
+  dims: readonly string[],
+  g: CostGroup,
+  gpuOwners: ReadonlyMap<string, MachineOwners> = new Map(),
+): string | null {
+  const kind = g.target[0];
+  if (kind === 'c') {
+    const c = set.unusedCommitments;
+    return c && 'team' in c ? c.team : null;
+  }
+  if (kind !== 'r') return null;
+  const rule = set.rules[Number(g.target.slice(1))]!;
+  if (isGpuOwnerRule(rule)) {
+    const teams = [...(gpuOwners.get(g.gpuMachine!)?.teams ?? [])];
+    teams.sort(([a, x], [b, y]) => y.cmp(x) || a.localeCompare(b));
+    return teams[0]?.[0] ?? (typeof rule.idle === 'string' ? rule.idle : null);
+  }
+  return valueOf(rule.team as ValueSource, g, dims);
+}
+
+/**
  * Turns the period's cost groups into allocation lines: rule matches are direct cost of their
  * team, unmatched cost is Unallocated, and each shared pool is split over its teams by its
  * method. Pools are split on the teams' direct cost only (never on other pools' shares). Both

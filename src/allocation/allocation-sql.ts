@@ -27,6 +27,8 @@ export type GroupRow = Record<KeyColumn, string | null> & {
   unused: boolean;
   /** A GPU machine's ResourceId (rule sets with GPU-owner rules only). */
   gpu_machine?: string | null;
+  /** The line's ResourceId (per-resource compilations only). */
+  resource_id?: string | null;
   effective: string | null;
   billed: string | null;
   lines: number;
@@ -116,6 +118,8 @@ export function compileRuleSet(
   period: string,
   /** ResourceIds of the period's GPU machines, for GPU-owner rules. */
   gpuMachines: readonly string[] = [],
+  /** Group by ResourceId too, to tell whose each resource is (recommendations). */
+  perResource = false,
 ): CompiledRuleSet {
   const b = new Builder(period);
   const dims = tagDimensions(set);
@@ -165,6 +169,7 @@ export function compileRuleSet(
   const keys = [
     ...KEY_COLUMNS,
     ...(machines ? ['gpu_machine'] : []),
+    ...(perResource ? ['resource_id'] : []),
     'unused',
     ...dims.map((_, i) => `d${i}`),
     ...b.atoms.map((_, i) => `a${i}`),
@@ -174,6 +179,7 @@ export function compileRuleSet(
            ${NAME_COLUMNS.map((c) => `max(${c}) AS ${c},`).join(' ')}
            coalesce(commitment_discount_status = 'Unused', false) AS unused,
            ${machines ? `CASE WHEN resource_id = ANY(${machines}::text[]) THEN resource_id END AS gpu_machine,` : ''}
+           ${perResource ? 'resource_id,' : ''}
            ${[...dimSql.map((s, i) => `${s} AS d${i}`), ...b.atoms.map((s, i) => `${s} AS a${i}`)].map((s) => `${s},`).join('\n           ')}
            sum(${EFFECTIVE_SQL})::text AS effective, sum(billed_cost)::text AS billed,
            count(*)::int AS lines

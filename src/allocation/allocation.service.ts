@@ -12,7 +12,7 @@ import {
   TeamPlace,
   teamPlaces,
 } from './allocation-config.js';
-import { allocate, AllocationLine, TeamMetrics } from './allocation-engine.js';
+import { allocate, AllocationLine, directTeam, TeamMetrics } from './allocation-engine.js';
 import { compileRuleSet, GroupRow } from './allocation-sql.js';
 import type { ClosedPeriod } from './allocation-snapshots.js';
 import { productOwners } from './business-metric-input.js';
@@ -96,6 +96,28 @@ export class AllocationService {
       places,
       closed: null,
     };
+  }
+
+  /**
+   * Whose each of the period's resources is under the rule set in force: the team its cost is
+   * charged to directly, or null when it goes to a shared pool or nobody.
+   */
+  async resourceTeams(period: string): Promise<Map<string, string | null>> {
+    const rules = this.rules;
+    const set = ruleSetFor(rules, period);
+    if (!set) return new Map();
+    const owners = set.rules.some(isGpuOwnerRule)
+      ? await gpuMachineOwners(this.dataSource, period)
+      : new Map<string, MachineOwners>();
+    const places = [...teamPlaces(rules).keys()];
+    const compiled = compileRuleSet(set, places, period, [...owners.keys()], true);
+    const out = new Map<string, string | null>();
+    for (const row of await this.groupRows(compiled.sql, compiled.params)) {
+      if (!row.resource_id) continue;
+      const team = directTeam(set, compiled.dimensions, compiled.classify(row), owners);
+      if (team || !out.has(row.resource_id)) out.set(row.resource_id, team);
+    }
+    return out;
   }
 
   /**

@@ -13,6 +13,10 @@ import { MixedCurrencyError, NoRuleSetError } from '../allocation/allocation.ser
 import { MetricInputError } from '../allocation/business-metric-input.js';
 import { ImportBusyError, ImportValidationError } from '../ingestion/import-errors.js';
 import { LOGGER } from '../logging/logger.js';
+import {
+  InvalidTransitionError,
+  RecommendationNotFoundError,
+} from '../recommendations/recommendations.service.js';
 import { TooManyAuthFailuresError } from '../auth/failure-limiter.js';
 import {
   InvalidSourceRequestError,
@@ -58,6 +62,10 @@ export class DomainErrorsFilter implements ExceptionFilter {
       res
         .status(error.reason === 'no_data' ? 404 : 409)
         .json({ error: error.reason, message: error.message });
+    } else if (error instanceof RecommendationNotFoundError) {
+      res.status(404).json({ error: 'not_found', message: error.message });
+    } else if (error instanceof InvalidTransitionError) {
+      res.status(409).json({ error: 'invalid_transition', message: error.message });
     } else if (error instanceof UnknownSourceError) {
       res.status(404).json({ error: 'unknown_source', message: error.message });
     } else if (error instanceof InvalidSourceRequestError) {

@@ -7,6 +7,10 @@ export type AuditAction =
   | 'token.revoked'
   | 'rule_set.changed'
   | 'recommendation.decided'
+  | 'recommendation.reopened'
+  | 'recommendation.resolved'
+  | 'recommendation.verified'
+  | 'recommendations.run'
   | 'report.downloaded'
   | 'period.closed'
   | 'business_metrics.loaded';

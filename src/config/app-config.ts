@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ClaimMapping } from '../auth/oidc-claims.js';
 import { assertTimeZone } from '../ingestion/gpu/wall-clock.js';
 import { AllocationConfig, loadAllocation } from '../allocation/allocation-config.js';
+import { loadRecommendConfig, RecommendConfig } from '../recommendations/recommend-config.js';
 import { ConfigError } from './config-error.js';
 import { regexSchema } from './regex-schema.js';
 import { readYamlFile } from './yaml-file.js';
@@ -306,6 +307,8 @@ const envSchema = z.object({
   FINOPS_DATA_DIR: z.string().min(1).default('.data'),
   FINOPS_CONFIG_DIR: z.string().min(1).default('config'),
   FINOPS_REPORTS_DIR: z.string().min(1).default('reports'),
+  /** Daily at 06:00 UTC by default, after the nightly imports. */
+  FINOPS_RECOMMEND_SCHEDULE: z.union([z.literal('off'), cronSchema]).default('0 6 * * *'),
   FINOPS_UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -340,6 +343,10 @@ export interface AppConfig {
   sources: SourceConfig[];
   /** config/allocation.yaml, or the built-in team-tag rule. */
   allocation: AllocationConfig;
+  /** config/recommendations.yaml, or the documented defaults. */
+  recommendations: RecommendConfig;
+  /** Cron (UTC) of the daily recommendations run (FINOPS_RECOMMEND_SCHEDULE; `off` disables). */
+  recommendSchedule: string | null;
 }
 
 function firstIssue(error: z.ZodError): { key: string; reason: string } {
@@ -403,6 +410,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     sources: loadSources(configDir),
     allocation: loadAllocation(configDir),
+    recommendations: loadRecommendConfig(configDir),
+    recommendSchedule: e.FINOPS_RECOMMEND_SCHEDULE === 'off' ? null : e.FINOPS_RECOMMEND_SCHEDULE,
   };
 }
 

@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { dropSourceSlices } from './cost-slice-loader.js';
 import { FocusFileImportService } from './focus-file/focus-file-import.service.js';
 import { sampleGpuUsageRows } from './gpu/sample-gpu-usage.js';
+import { sampleResourceUsageRows } from './gpu/sample-resource-usage.js';
 import { UsageImportService } from './gpu/usage-import.service.js';
 
 const sampleFile = (name: string) =>
@@ -24,9 +25,13 @@ export const SAMPLES = [
   { source: 'sample-azure', path: sampleFile('focus-1.2-sample-azure.csv') },
   { source: 'sample-gcp', path: sampleFile('focus-1.2-sample-gcp.csv') },
   { source: 'sample-gpu-nodes', path: sampleFile('focus-1.2-sample-gpu.csv') },
+  { source: 'sample-optimization', path: sampleFile('focus-1.2-sample-optimization.csv') },
 ] as const;
 
-/** Hourly GPU utilization of the sample GPU machines (synthetic; see sample-gpu-usage.ts). */
+/**
+ * Hourly GPU utilization of the sample GPU machines and CPU/memory of the sample optimization
+ * machines (synthetic; see sample-gpu-usage.ts and sample-resource-usage.ts).
+ */
 export const SAMPLE_GPU_USAGE = 'sample-gpu-usage';
 
 /**
@@ -64,7 +69,10 @@ export class SampleDataLoader {
       removed += periods;
     }
     const gpu = await this.sources.findByName(SAMPLE_GPU_USAGE);
-    if (gpu) await this.dataSource.query(`DELETE FROM gpu_usage WHERE source_id = $1`, [gpu.id]);
+    if (gpu) {
+      await this.dataSource.query(`DELETE FROM gpu_usage WHERE source_id = $1`, [gpu.id]);
+      await this.dataSource.query(`DELETE FROM resource_usage WHERE source_id = $1`, [gpu.id]);
+    }
     return removed;
   }
 
@@ -83,6 +91,7 @@ export class SampleDataLoader {
       sampleGpuUsageRows(),
       { from: new Date('2024-09-01T00:00:00Z'), to: new Date('2024-10-01T00:00:00Z') },
       { trigger: 'sample', now: new Date() },
+      sampleResourceUsageRows(),
     );
     this.log.info(
       { event: 'sample_data.loaded', source: SAMPLE_GPU_USAGE, rows: gpu.gpuRows },

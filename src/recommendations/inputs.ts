@@ -26,8 +26,10 @@ export interface GpuStats {
   memoryTotalGib: number | null;
   /** Hours a team's workload held the GPU. */
   heldHours: number;
-  /** Start of the idle run that lasts to the last measured hour, or null when the last hour was busy. */
+  /** Start of the idle run (no activity) that lasts to the last measured hour; null when busy at the end. */
   idleSince: Date | null;
+  /** Highest share of the GPU's memory held in idle hours (a process still holding state). */
+  idleMemoryShare: number | null;
   /** The workload that held it last (namespace/pod), if any. */
   workload: string | null;
 }

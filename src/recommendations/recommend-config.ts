@@ -52,7 +52,7 @@ export const recommendConfigSchema = z
         minHours: z.number().int().min(1).default(24),
         /** Activity below this is idle. */
         idleActivity: fraction.default(0.01),
-        /** Framebuffer use below this share of the GPU's memory is idle. */
+        /** Idle GPU memory above this share means a process still holds state (higher risk). */
         idleMemory: fraction.default(0.05),
         /** Idle for this many whole days up to now: stop it. */
         idleDays: z.number().min(0.5).default(2),
@@ -128,6 +128,15 @@ export const recommendConfigSchema = z
             },
           ],
         }),
+      })
+      .strict()
+      .prefault({}),
+    verification: z
+      .object({
+        /** Days after implementation before measuring (the change settles, bills catch up). */
+        settleDays: z.number().min(0).default(1),
+        /** Days of cost after settling needed to measure the realized saving. */
+        minDays: z.number().min(1).default(7),
       })
       .strict()
       .prefault({}),

@@ -26,8 +26,9 @@ describe('bundled sample data', () => {
   it('loads on a first start without sources, and is removed once real sources are configured', async () => {
     const first = await context([]);
     assert.equal(await first.get(SampleDataLoader).loadIfFirstStart(), true);
-    // cost lines: AWS FOCUS sample, Azure, GCP, and 9 GPU machines x 30 days
-    assert.equal(await count(first.get(DataSource)), 500 + 8 + 3 + 270);
+    // cost lines: AWS FOCUS sample, Azure, GCP, 9 GPU machines x 30 days, and the optimization
+    // sample (7 resources x 30 days, a snapshot billed daily June to September)
+    assert.equal(await count(first.get(DataSource)), 500 + 8 + 3 + 270 + 7 * 30 + 122);
     const [gpu] = (await first
       .get(DataSource)
       .query(
@@ -40,12 +41,15 @@ describe('bundled sample data', () => {
     const providers = (await first
       .get(DataSource)
       .query(
-        `SELECT provider_name, billing_period::text AS period, count(*)::int AS n FROM cost_record GROUP BY 1, 2 ORDER BY 1`,
+        `SELECT provider_name, billing_period::text AS period, count(*)::int AS n FROM cost_record GROUP BY 1, 2 ORDER BY 1, 2`,
       )) as { provider_name: string; period: string; n: number }[];
     assert.deepEqual(
       providers.map((p) => [p.provider_name, p.period, p.n]),
       [
-        ['AWS', '2024-09-01', 560],
+        ['AWS', '2024-06-01', 30],
+        ['AWS', '2024-07-01', 31],
+        ['AWS', '2024-08-01', 31],
+        ['AWS', '2024-09-01', 800],
         ['Google Cloud', '2024-09-01', 123],
         ['Microsoft', '2024-09-01', 98],
       ],
@@ -67,12 +71,13 @@ describe('bundled sample data', () => {
       },
     ]);
     const loader = real.get(SampleDataLoader);
-    assert.equal(await loader.removeIfRealSourcesConfigured(), 4);
+    // (source, period) slices: four samples in September, the optimization sample in four months
+    assert.equal(await loader.removeIfRealSourcesConfigured(), 8);
     assert.equal(await count(real.get(DataSource)), 0);
     assert.equal(await loader.loadIfFirstStart(), false);
     const runs = (await real
       .get(DataSource)
       .query(`SELECT count(*)::int AS n FROM import_run`)) as { n: number }[];
-    assert.equal(runs[0]!.n, 5, 'the import history stays');
+    assert.equal(runs[0]!.n, 6, 'the import history stays');
   });
 });

@@ -53,6 +53,7 @@ export function gpu(overrides: Partial<GpuStats> = {}): GpuStats {
     memoryTotalGib: 80,
     heldHours: WINDOW_HOURS,
     idleSince: null,
+    idleMemoryShare: 0,
     workload: 'inference/model-0',
     ...overrides,
   };

@@ -276,6 +276,8 @@ describe('storage tiering', () => {
     assert.equal(bestTier(tiers, 0, 10240, 20480, 12), null);
     const r = resource('0', {
       resourceId: 'arn:aws:s3:::logs',
+      serviceName: 'Amazon Simple Storage Service',
+      resourceType: 'Bucket',
       storage: {
         storedGb: 10240,
         readGbPerMonth: 512,
@@ -287,6 +289,14 @@ describe('storage tiering', () => {
     assert.equal(d.monthlySavings, '162.13');
     assert.equal(d.evidence['breakEvenReadRate'], 0.633);
     assert.equal(d.risk, 'low');
+    // A snapshot bills GB-months too, but it is no bucket: no tiering.
+    assert.equal(
+      storageTiering(
+        { ...r, serviceName: 'Amazon Elastic Compute Cloud', resourceType: 'Snapshot' },
+        CONFIG,
+      ),
+      null,
+    );
   });
 });
 

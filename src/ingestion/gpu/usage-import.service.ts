@@ -25,6 +25,7 @@ import { readPrometheusWindow } from './prometheus-reader.js';
 import { UsageFindings } from './usage-findings.js';
 import { UsageStage } from './usage-stage.js';
 import { GPU_USAGE_COLUMNS, RESOURCE_USAGE_COLUMNS } from './usage-tables.js';
+import type { ResourceUsageRow } from './resource-series.js';
 import { usageWindows } from './usage-windows.js';
 import type { GpuUsageRow } from './gpu-series.js';
 
@@ -101,6 +102,7 @@ export class UsageImportService {
     rows: Iterable<GpuUsageRow>,
     window: { from: Date; to: Date },
     opts: UsageRunOptions,
+    machineRows: Iterable<ResourceUsageRow> = [],
   ): Promise<UsageRunResult> {
     const config = { name, kind: 'prometheus' } as UsageSourceConfig;
     const source = await this.sources.ensure(name, 'sample');
@@ -113,7 +115,14 @@ export class UsageImportService {
       }
       await copy.end();
       await stage.publish('gpu_usage', GPU_USAGE_COLUMNS, { window });
-      return { gpuRows: copy.rows, samples: 0 };
+      const machines = await stage.copy('resource_usage', RESOURCE_USAGE_COLUMNS);
+      for (const row of machineRows) {
+        const wait = machines.write(row);
+        if (wait) await wait;
+      }
+      await machines.end();
+      await stage.publish('resource_usage', RESOURCE_USAGE_COLUMNS, { window });
+      return { gpuRows: copy.rows, resourceRows: machines.rows, samples: 0 };
     });
   }
 

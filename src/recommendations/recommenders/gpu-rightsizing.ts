@@ -41,6 +41,7 @@ export function gpuRightsizing(
   const name = r.resourceName ?? r.resourceId;
   if (idleSince && idleDays >= cfg.idleDays) {
     const committed = r.onDemand.lt(r.effective);
+    const held = Math.max(...measured.map((g) => g.idleMemoryShare ?? 0));
     return {
       ...base,
       kind: 'gpu-rightsize',
@@ -51,11 +52,16 @@ export function gpuRightsizing(
       pricing: committed
         ? 'effective cost; part of it is committed, so the saving is real only if the commitment is used elsewhere'
         : 'effective cost',
-      risk: 'low',
-      riskReason: `no GPU activity above ${cfg.idleActivity} and framebuffer under ${pct(cfg.idleMemory)} since ${idleSince.toISOString()}`,
+      risk: held >= cfg.idleMemory ? 'medium' : 'low',
+      riskReason:
+        `no GPU activity above ${cfg.idleActivity} since ${idleSince.toISOString()}` +
+        (held >= cfg.idleMemory
+          ? `; a process still holds ${pct(held)} of GPU memory (a notebook kernel or server with state): save its work before stopping`
+          : '; GPU memory empty'),
       evidence: {
         idleSince: idleSince.toISOString(),
         idleDays: round(idleDays),
+        memoryHeldWhileIdle: round(held),
         gpus: measured.map(gpuEvidence),
       },
     };

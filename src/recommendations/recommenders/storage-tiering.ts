@@ -56,7 +56,7 @@ export function storageTiering(
 ): RecommendationDraft | null {
   const s = r.storage;
   const tiers = r.provider ? config.storage.tiers[r.provider] : undefined;
-  if (!s || !tiers || s.storedGb <= 0) return null;
+  if (!s || !tiers || s.storedGb <= 0 || !isObjectStorage(r)) return null;
   const current = currentTier(tiers, r.meters);
   const choice = bestTier(
     tiers,
@@ -96,6 +96,11 @@ export function storageTiering(
     },
   };
 }
+
+/** Buckets and containers of object storage (not volumes or snapshots). */
+const isObjectStorage = (r: ResourceInput) =>
+  /simple storage service|\bs3\b|blob|cloud storage|object storage/i.test(r.serviceName ?? '') ||
+  /bucket|container/i.test(r.resourceType ?? '');
 
 /** The coldest tier whose meter pattern the bucket's charges match, else the warmest. */
 function currentTier(tiers: readonly StorageTier[], meters: readonly string[]): number {

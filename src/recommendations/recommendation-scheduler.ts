@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import type { Logger } from 'pino';
+import { APP_CONFIG, AppConfig } from '../config/app-config.js';
+import { LOGGER } from '../logging/logger.js';
+import { RecommendationsService } from './recommendations.service.js';
+
+/** The daily recommendations run (FINOPS_RECOMMEND_SCHEDULE, UTC). Started by the service only. */
+@Injectable()
+export class RecommendationScheduler {
+  constructor(
+    private readonly recommendations: RecommendationsService,
+    private readonly registry: SchedulerRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  start(): boolean {
+    const schedule = this.config.recommendSchedule;
+    if (!schedule) return false;
+    const job = CronJob.from({
+      cronTime: schedule,
+      timeZone: 'UTC',
+      onTick: () => void this.tick(),
+      start: true,
+    });
+    this.registry.addCronJob('recommendations', job);
+    return true;
+  }
+
+  /** One run; errors are logged, never thrown. */
+  async tick(): Promise<void> {
+    try {
+      const r = await this.recommendations.run({ actor: 'scheduler' });
+      this.log.info({ event: 'recommendations.run', ...r }, 'recommendations updated');
+    } catch (err) {
+      this.log.error(
+        { event: 'recommendations.failed', reason: (err as Error).message.split('\n')[0] },
+        'recommendations run failed',
+      );
+    }
+  }
+}
