@@ -11,6 +11,11 @@ import { allocateBench } from './allocate-bench.js';
 import { gpuBench } from './gpu-bench.js';
 import { importBench } from './import-bench.js';
 import { workbookBench } from './workbook-bench.js';
+import { recommendBench } from './recommend-bench.js';
+
+/** Recommendations: a run may take this many times a plain read of its inputs, in this much memory. */
+const RECOMMEND_RATIO = 3;
+const RECOMMEND_RSS_MB = 768;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -31,8 +36,10 @@ async function main(): Promise<number> {
     );
     return ok ? 0 : 1;
   }
-  if (name !== 'import' && name !== 'allocate') {
-    process.stderr.write(`unknown benchmark "${name}"; available: import, gpu, allocate\n`);
+  if (name !== 'import' && name !== 'allocate' && name !== 'recommend') {
+    process.stderr.write(
+      `unknown benchmark "${name}"; available: import, gpu, allocate, recommend\n`,
+    );
     return 2;
   }
   const server = await scratchPostgres(
@@ -44,6 +51,20 @@ async function main(): Promise<number> {
     const ds = createDataSource(url, 2);
     await ds.initialize();
     await migrate(ds);
+    if (name === 'recommend') {
+      try {
+        const flag = rest.indexOf('--resources');
+        const result = await recommendBench(url, ds, flag >= 0 ? Number(rest[flag + 1]) : 100_000);
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        const ok = result.ratio <= RECOMMEND_RATIO && result.peakRssMB < RECOMMEND_RSS_MB;
+        process.stdout.write(
+          `${ok ? 'PASS' : 'FAIL'}: ${result.resources} resources, ${result.usageRows} usage rows: run ${result.runSeconds} s vs reading the inputs ${result.baselineSeconds} s, ratio ${result.ratio} (target <= ${RECOMMEND_RATIO}); peak RSS ${result.peakRssMB} MB (target < ${RECOMMEND_RSS_MB})\n`,
+        );
+        return ok ? 0 : 1;
+      } finally {
+        await ds.destroy();
+      }
+    }
     if (name === 'allocate') {
       try {
         const result = await allocateBench(url, ds, rows);

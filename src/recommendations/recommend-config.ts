@@ -72,8 +72,6 @@ export const recommendConfigSchema = z
         /** A machine whose CPU never exceeded this over the lookback is idle. */
         cpuMax: fraction.default(0.05),
         snapshotMaxAgeDays: z.number().int().min(1).default(90),
-        /** Days a machine reported no usage while still billed: stopped but paying. */
-        silentDays: z.number().min(1).default(3),
       })
       .strict()
       .prefault({}),

@@ -28,6 +28,7 @@ describe('finops CLI', () => {
       ['metrics', 'import'],
       ['unit-costs'],
       ['report', 'chargeback'],
+      ['recommend'],
     ]) {
       const r = finops(...cmd, '--help');
       assert.equal(r.status, 0, `${cmd.join(' ')}: ${r.stderr}`);
@@ -184,5 +185,31 @@ describe('finops CLI', () => {
     assert.match(again.stderr, /^finops: error: billing period 2024-09 is already closed/);
     const allocated = finops('allocate', '--period', '2024-09');
     assert.match(allocated.stdout, /; closed .* by cli:/);
+  });
+
+  it('recommend runs the recommenders, lists what is open, and updates on the next run', async () => {
+    // Its own database: the window ends with the latest billed hour, so other files' months stay out.
+    const own = await createTestDatabase();
+    const finops = (...args: string[]) =>
+      spawnSync(process.execPath, [CLI, ...args], {
+        env: { ...process.env, DATABASE_URL: own, LOG_LEVEL: '' },
+        encoding: 'utf8',
+      });
+    const optimization = path.join(path.dirname(SAMPLE_CSV), 'focus-1.2-sample-optimization.csv');
+    const imported = finops('import-file', optimization, '--source', 'optimization');
+    assert.equal(imported.status, 0, imported.stderr);
+    const text = finops('recommend');
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /^Looked at 2024-09-17 to 2024-10-01 in [\d.]+ s: \d+ new/);
+    assert.match(text.stdout, /spot +data-science +297\.84 +low +Run etl-worker-1/);
+    const json = finops('recommend', '--json');
+    const out = JSON.parse(json.stdout) as {
+      run: { created: number; updated: number; byKind: Record<string, number> };
+      open: { items: { kind: string }[] };
+    };
+    assert.equal(out.run.created, 0);
+    assert.ok(out.run.updated > 0);
+    assert.equal(out.run.byKind['storage-tier'], 1);
+    assert.ok(out.open.items.some((r) => r.kind === 'commitment'));
   });
 });

@@ -4,8 +4,12 @@ import { D } from '../../src/gpu/gpu-cost-split.js';
 import { seededRandom } from '../../src/ingestion/gpu/seeded-random.js';
 import {
   DEFAULT_RECOMMEND_CONFIG as CONFIG,
+  loadRecommendConfig,
   recommendConfigSchema,
 } from '../../src/recommendations/recommend-config.js';
+import { readYamlFile } from '../../src/config/yaml-file.js';
+import path from 'node:path';
+import { CLI } from '../support/fixtures.js';
 import { fingerprint } from '../../src/recommendations/recommendation.js';
 import {
   commitmentPlan,
@@ -92,6 +96,17 @@ describe('GPU rightsizing', () => {
     assert.equal(d.proposal.action, 'stop');
     assert.equal(d.monthlySavings, '623.16'); // 0.85364 x 730
     assert.equal(d.evidence['idleDays'], 3.5);
+    assert.equal(d.risk, 'low');
+    // A kernel still holding 9 % of the GPU's memory: stop it all the same, but save its work.
+    const holding = gpuRightsizing(
+      { ...r, gpus: [gpu({ idleSince: since, idleMemoryShare: 0.09 })] },
+      WINDOW_HOURS,
+      NOW,
+      CONFIG,
+    )!;
+    assert.equal(holding.proposal.action, 'stop');
+    assert.equal(holding.risk, 'medium');
+    assert.match(holding.riskReason, /still holds 9 %/);
     const recent = resource('0.85364', {
       instanceType: 'g2-standard-8',
       provider: 'Google Cloud',
@@ -296,6 +311,22 @@ describe('storage tiering', () => {
         CONFIG,
       ),
       null,
+    );
+  });
+});
+
+describe('recommendations config', () => {
+  it('reads the example file, and names the key of a bad value', () => {
+    const dir = path.dirname(path.dirname(CLI));
+    const example = loadRecommendConfig(path.join(dir, 'config-example-check'));
+    assert.deepEqual(example, CONFIG, 'no file: the defaults');
+    const file = path.join(dir, 'config', 'recommendations.example.yaml');
+    const parsed = readYamlFile(file, recommendConfigSchema);
+    assert.deepEqual(parsed.rightsizing.familyGroups[0], ['m5', 'm6i', 'm7i']);
+    assert.equal(parsed.commitments.instruments['AWS']!.length, 2);
+    assert.throws(
+      () => recommendConfigSchema.parse({ rightsizing: { cpuHeadroom: 2 } }),
+      /cpuHeadroom/,
     );
   });
 });
