@@ -123,10 +123,18 @@ export async function gatherInputs(
           : null,
     };
   });
+  const machinesLastBilled = new Map<string, Date>();
+  for (const r of resources)
+    if (r.serviceCategory === 'Compute' && (r.instanceType || r.usage)) {
+      const name = (r.resourceName ?? r.resourceId.split('/').pop()!).toLowerCase();
+      const seen = machinesLastBilled.get(name);
+      if (!seen || seen < r.lastSeen) machinesLastBilled.set(name, r.lastSeen);
+    }
   return {
     now: to,
     windowHours,
     resources,
+    machinesLastBilled,
     hourlyOnDemand: await hourlyOnDemand(ds, params, windowHours),
   };
 }

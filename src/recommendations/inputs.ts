@@ -78,6 +78,8 @@ export interface RecommendInputs {
   /** Window length in hours (lookback days x 24). */
   windowHours: number;
   resources: ResourceInput[];
+  /** Machines by lower-cased name: when their compute was last billed (for their disks). */
+  machinesLastBilled: Map<string, Date>;
   /**
    * Per provider: each hour's on-demand EffectiveCost of commitment-eligible compute (GPU
    * machines included); usage already covered by a commitment is not in it.

@@ -72,6 +72,8 @@ export const recommendConfigSchema = z
         /** A machine whose CPU never exceeded this over the lookback is idle. */
         cpuMax: fraction.default(0.05),
         snapshotMaxAgeDays: z.number().int().min(1).default(90),
+        /** A machine not billed for this many days is stopped; its disks are orphaned. */
+        stoppedDays: z.number().min(1).default(3),
       })
       .strict()
       .prefault({}),

@@ -3,7 +3,7 @@ import type { RecommendInputs, ResourceInput } from './inputs.js';
 import type { RecommendationDraft } from './recommendation.js';
 import { commitments } from './recommenders/commitments.js';
 import { gpuRightsizing, migConsolidation } from './recommenders/gpu-rightsizing.js';
-import { idleResource } from './recommenders/idle.js';
+import { idleResource, orphanedDisk } from './recommenders/idle.js';
 import { rightsizing } from './recommenders/rightsizing.js';
 import { spot } from './recommenders/spot.js';
 import { storageTiering } from './recommenders/storage-tiering.js';
@@ -19,7 +19,9 @@ export function recommend(inputs: RecommendInputs, config: RecommendConfig): Rec
   const out: RecommendationDraft[] = [];
   const packable = new Map<string, ResourceInput[]>();
   for (const r of inputs.resources) {
-    const stop = idleResource(r, windowHours, now, config);
+    const stop =
+      idleResource(r, windowHours, now, config) ??
+      orphanedDisk(r, inputs.machinesLastBilled, windowHours, now, config);
     const gpu = stop
       ? null
       : r.gpus.length > 0

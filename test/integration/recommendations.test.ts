@@ -65,6 +65,10 @@ describe('recommendations on the bundled sample', () => {
       'delete-snapshot',
     );
     assert.equal(byName(items, 'idle', 'staging-alb')?.proposal['action'], 'delete-load-balancer');
+    // An Azure OS disk whose VM is no longer billed.
+    const disk = byName(items, 'idle', 'legacy-vm_OsDisk_1_6c2f0e8a1b7d4e5f')!;
+    assert.equal(disk.proposal['action'], 'delete-disk');
+    assert.equal(disk.monthlySavings, '19.77'); // 0.65 a day: 9.10 in 336 hours x 730
     const spot = byName(items, 'spot', 'etl-worker-1')!;
     assert.equal(spot.monthlySavings, '297.84'); // 0.68 x 730 x 0.60
     const tier = byName(items, 'storage-tier', 'acme-logs-archive')!;

@@ -27,8 +27,8 @@ describe('bundled sample data', () => {
     const first = await context([]);
     assert.equal(await first.get(SampleDataLoader).loadIfFirstStart(), true);
     // cost lines: AWS FOCUS sample, Azure, GCP, 9 GPU machines x 30 days, and the optimization
-    // sample (7 resources x 30 days, a snapshot billed daily June to September)
-    assert.equal(await count(first.get(DataSource)), 500 + 8 + 3 + 270 + 7 * 30 + 122);
+    // sample (8 resources x 30 days, a snapshot billed daily June to September)
+    assert.equal(await count(first.get(DataSource)), 500 + 8 + 3 + 270 + 8 * 30 + 122);
     const [gpu] = (await first
       .get(DataSource)
       .query(
@@ -51,7 +51,7 @@ describe('bundled sample data', () => {
         ['AWS', '2024-08-01', 31],
         ['AWS', '2024-09-01', 800],
         ['Google Cloud', '2024-09-01', 123],
-        ['Microsoft', '2024-09-01', 98],
+        ['Microsoft', '2024-09-01', 128],
       ],
       'the three clouds side by side in one month',
     );

@@ -22,7 +22,7 @@ import {
   migConsolidation,
   migProfileFor,
 } from '../../src/recommendations/recommenders/gpu-rightsizing.js';
-import { idleResource } from '../../src/recommendations/recommenders/idle.js';
+import { idleResource, orphanedDisk } from '../../src/recommendations/recommenders/idle.js';
 import { rightsizing } from '../../src/recommendations/recommenders/rightsizing.js';
 import { spot } from '../../src/recommendations/recommenders/spot.js';
 import {
@@ -200,6 +200,52 @@ describe('idle and orphaned resources', () => {
       ),
       null,
     );
+  });
+});
+
+describe('disks of stopped machines', () => {
+  const days = (n: number) => new Date(NOW.getTime() - n * 86_400_000);
+  const azureDisk = resource('0.0274', {
+    provider: 'Microsoft',
+    resourceType: 'Disk',
+    resourceId:
+      '/subscriptions/s/resourceGroups/g/providers/Microsoft.Compute/disks/web-1_OsDisk_1_abc',
+    resourceName: 'web-1_OsDisk_1_abc',
+  });
+  const gceDisk = resource('0.0274', {
+    provider: 'Google Cloud',
+    resourceId: '//compute.googleapis.com/projects/p/zones/z/disks/nb-1',
+    resourceName: 'nb-1',
+  });
+
+  it('finds an Azure disk whose VM stopped or is gone, and a GCE boot disk of a stopped instance', () => {
+    const stopped = orphanedDisk(
+      azureDisk,
+      new Map([['web-1', days(5)]]),
+      WINDOW_HOURS,
+      NOW,
+      CONFIG,
+    )!;
+    assert.equal(stopped.proposal.action, 'delete-disk');
+    assert.equal(stopped.monthlySavings, '20.00'); // 0.0274 x 730
+    assert.match(stopped.title, /web-1 has not run for 5 days/);
+    assert.match(
+      orphanedDisk(azureDisk, new Map(), WINDOW_HOURS, NOW, CONFIG)!.title,
+      /not billed any more/,
+    );
+    assert.equal(
+      orphanedDisk(azureDisk, new Map([['web-1', days(1)]]), WINDOW_HOURS, NOW, CONFIG),
+      null,
+    );
+    assert.equal(
+      orphanedDisk(gceDisk, new Map([['nb-1', days(4)]]), WINDOW_HOURS, NOW, CONFIG)?.proposal
+        .action,
+      'delete-disk',
+    );
+    // A GCE disk with no instance of its name in the window may be a data disk: no proposal.
+    assert.equal(orphanedDisk(gceDisk, new Map(), WINDOW_HOURS, NOW, CONFIG), null);
+    const awsVolume = resource('0.0274', { resourceId: 'vol-0abc', resourceType: 'volume' });
+    assert.equal(orphanedDisk(awsVolume, new Map(), WINDOW_HOURS, NOW, CONFIG), null);
   });
 });
 

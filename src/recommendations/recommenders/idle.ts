@@ -97,4 +97,62 @@ export function idleResource(
   return null;
 }
 
+/** Azure's default disk names carry their VM's: `<vm>_OsDisk_1_<guid>`, `<vm>_DataDisk_0`, `<vm>_disk2_<guid>`. */
+const AZURE_DISK = /^(.+?)_(osdisk|datadisk|disk\d*)(_|$)/i;
+/** A GCE disk (`…/disks/<name>`); a boot disk is named after its instance. */
+const GCE_DISK = /\/disks\/([^/]+)$/i;
+
+/**
+ * Disks whose machine stopped running (deallocated, stopped or deleted) while the disk is still
+ * billed: Azure disks by their default name, GCE boot disks by their instance's name. The
+ * machine must have been billed in the window and not in its last `idle.stoppedDays` days
+ * (an Azure disk named after a machine never billed in the window counts as orphaned too).
+ */
+export function orphanedDisk(
+  r: ResourceInput,
+  machinesLastBilled: ReadonlyMap<string, Date>,
+  windowHours: number,
+  windowEnd: Date,
+  config: RecommendConfig,
+): RecommendationDraft | null {
+  const monthly = perMonth(r.effective, windowHours);
+  if (monthly.lt(config.minMonthlySavings)) return null;
+  const name = r.resourceName ?? r.resourceId.split('/').pop()!;
+  const azure =
+    /microsoft|azure/i.test(r.provider ?? '') && /disk/i.test(`${r.resourceType} ${r.resourceId}`)
+      ? AZURE_DISK.exec(name)?.[1]
+      : undefined;
+  const gce = /google|gcp/i.test(r.provider ?? '') ? GCE_DISK.exec(r.resourceId)?.[1] : undefined;
+  const machine = (azure ?? gce)?.toLowerCase();
+  if (!machine) return null;
+  const last = machinesLastBilled.get(machine);
+  if (!last && !azure) return null;
+  const stoppedDays = last ? (windowEnd.getTime() - last.getTime()) / DAY : null;
+  if (stoppedDays !== null && stoppedDays < config.idle.stoppedDays) return null;
+  return {
+    kind: 'idle',
+    resourceId: r.resourceId,
+    resourceName: r.resourceName,
+    provider: r.provider,
+    region: r.region,
+    team: r.team,
+    title: last
+      ? `Snapshot and delete disk ${name}: its machine ${machine} has not run for ${Math.floor(stoppedDays!)} days`
+      : `Snapshot and delete disk ${name}: its machine ${machine} is not billed any more`,
+    proposal: { action: 'delete-disk' },
+    options: [],
+    currentMonthlyCost: cents(monthly),
+    monthlySavings: cents(monthly),
+    pricing: 'effective cost of the disk (a snapshot kept instead costs a fraction of it)',
+    risk: 'medium',
+    riskReason:
+      'the machine is stopped or deleted but its disk is still billed; keep a snapshot if the data may be needed',
+    evidence: {
+      machine,
+      machineLastBilled: last?.toISOString() ?? null,
+      meters: r.meters.slice(0, 5),
+    },
+  };
+}
+
 const pct = (v: number) => `${Math.round(v * 1000) / 10} %`;
