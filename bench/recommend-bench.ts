@@ -11,6 +11,8 @@ import { DEFAULT_ALLOCATION } from '../src/allocation/allocation-config.js';
 import { AllocationService } from '../src/allocation/allocation.service.js';
 import { BusinessMetricsService } from '../src/allocation/business-metrics.service.js';
 import { AuditService } from '../src/audit/audit.service.js';
+import { InstanceCatalog } from '../src/catalog/instance-catalog.js';
+import type { PricesService } from '../src/catalog/prices.service.js';
 import type { AppConfig } from '../src/config/app-config.js';
 import { DEFAULT_RECOMMEND_CONFIG } from '../src/recommendations/recommend-config.js';
 import { RecommendationsService } from '../src/recommendations/recommendations.service.js';
@@ -150,7 +152,9 @@ export async function recommendBench(
   } as AppConfig;
   const audit = new AuditService(ds);
   const allocation = new AllocationService(ds, config, new BusinessMetricsService(ds, audit));
-  const service = new RecommendationsService(ds, allocation, audit, config);
+  // The bundled catalog: no price source in the bench.
+  const prices = { catalog: () => Promise.resolve(InstanceCatalog.bundled()) } as PricesService;
+  const service = new RecommendationsService(ds, allocation, audit, config, prices);
   const baselineSeconds = await baseline(ds);
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);

@@ -8,6 +8,7 @@ import { CreateUsageTables1795365900006 } from './1795365900006-CreateUsageTable
 import { CreateBusinessMetric1795365900007 } from './1795365900007-CreateBusinessMetric.js';
 import { CreatePeriodClose1795365900008 } from './1795365900008-CreatePeriodClose.js';
 import { CreateRecommendation1795365900009 } from './1795365900009-CreateRecommendation.js';
+import { CreateInstancePrice1795365900010 } from './1795365900010-CreateInstancePrice.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   CreateBusinessMetric1795365900007,
   CreatePeriodClose1795365900008,
   CreateRecommendation1795365900009,
+  CreateInstancePrice1795365900010,
 ];

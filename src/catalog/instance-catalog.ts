@@ -1,12 +1,16 @@
+import { D } from '../gpu/gpu-cost-split.js';
 import { GpuModel, gpuModel } from './gpu-catalog.js';
 import { lazy, referenceTable } from './reference-table.js';
 
-/** Where the bundled prices come from and how old they are; shown with every priced proposal. */
-export const CATALOG_SOURCE = {
+/** Where the bundled prices come from and how old they are. */
+export const BUNDLED_PRICES = {
   asOf: '2024-09-01',
   source:
     'reference-data/instance-catalog.csv: public on-demand Linux list prices (AWS us-east-1, Azure eastus, Google Cloud us-central1); spot discounts and interruption classes are indicative',
 } as const;
+
+export type CatalogProvider = 'AWS' | 'Microsoft' | 'Google Cloud';
+export const CATALOG_PROVIDERS: readonly CatalogProvider[] = ['AWS', 'Microsoft', 'Google Cloud'];
 
 export interface InstanceType {
   provider: CatalogProvider;
@@ -16,16 +20,28 @@ export interface InstanceType {
   memoryGib: number;
   gpuCount: number;
   gpuModel: GpuModel | undefined;
+  /** The region the price is for. */
   region: string;
   /** List price per hour, a decimal string. */
   onDemandHourly: string;
-  /** Typical spot discount off on-demand (0–1). */
+  /** Spot discount off on-demand (0–1): measured when a price source gave a spot price. */
   spotDiscount: number;
   /** Spot interruption frequency class: 0 <5 %, 1 5–10 %, 2 10–15 %, 3 15–20 %, 4 >20 % a month. */
   interruptionBucket: number;
+  /** Where the price comes from: the bundled catalog or a price source and when it was read. */
+  priceSource: string;
 }
 
-export type CatalogProvider = 'AWS' | 'Microsoft' | 'Google Cloud';
+/** A price read from a provider's price API. */
+export interface RefreshedPrice {
+  provider: CatalogProvider;
+  region: string;
+  instanceType: string;
+  onDemandHourly: string;
+  spotHourly: string | null;
+  source: string;
+  fetchedAt: Date;
+}
 
 /** The catalog's provider for a FOCUS ProviderName (`AWS`, `Amazon Web Services`, `Microsoft`, `Google Cloud`…). */
 export function catalogProvider(name: string | null): CatalogProvider | undefined {
@@ -36,7 +52,7 @@ export function catalogProvider(name: string | null): CatalogProvider | undefine
   return undefined;
 }
 
-const entries = lazy(() =>
+const bundledEntries = lazy(() =>
   referenceTable('instance-catalog.csv').map(
     ([provider, type, family, vcpu, mem, gpus, model, region, price, spot, bucket]) => {
       const gpu = model ? gpuModel(model) : undefined;
@@ -53,34 +69,84 @@ const entries = lazy(() =>
         onDemandHourly: price!,
         spotDiscount: Number(spot),
         interruptionBucket: Number(bucket),
+        priceSource: `bundled catalog ${BUNDLED_PRICES.asOf}`,
       } satisfies InstanceType;
     },
   ),
 );
 
-const byType = lazy(() => {
-  const map = new Map<string, InstanceType>();
-  for (const e of entries()) map.set(`${e.provider}|${e.instanceType.toLowerCase()}`, e);
-  return map;
-});
+/**
+ * Instance types with their shapes and prices: the bundled catalog, with prices read from the
+ * providers' price APIs laid over it. A lookup for a region uses that region's refreshed price
+ * when there is one, else the bundled price (the recommenders compare types by price ratio, so a
+ * bundled region's ratios stand in for another region's).
+ */
+export class InstanceCatalog {
+  private readonly byType = new Map<string, InstanceType>();
+  private readonly refreshed = new Map<string, RefreshedPrice>();
 
-/** An instance type of a provider (the catalog has one region per provider). */
-export function instanceType(
-  provider: CatalogProvider,
-  type: string | null,
-): InstanceType | undefined {
-  return type ? byType().get(`${provider}|${type.toLowerCase()}`) : undefined;
+  constructor(entries: readonly InstanceType[], prices: readonly RefreshedPrice[] = []) {
+    for (const e of entries) this.byType.set(`${e.provider}|${e.instanceType.toLowerCase()}`, e);
+    for (const p of prices)
+      this.refreshed.set(`${p.provider}|${p.region}|${p.instanceType.toLowerCase()}`, p);
+  }
+
+  static bundled(): InstanceCatalog {
+    return BUNDLED();
+  }
+
+  /** The bundled shapes with these prices laid over them. */
+  static withPrices(prices: readonly RefreshedPrice[]): InstanceCatalog {
+    return prices.length ? new InstanceCatalog(bundledEntries(), prices) : BUNDLED();
+  }
+
+  /** Every instance type of a provider in the bundled catalog (what price sources look up). */
+  static typesOf(provider: CatalogProvider): InstanceType[] {
+    return bundledEntries().filter((e) => e.provider === provider);
+  }
+
+  instanceType(
+    provider: CatalogProvider,
+    type: string | null,
+    region?: string | null,
+  ): InstanceType | undefined {
+    const e = type ? this.byType.get(`${provider}|${type.toLowerCase()}`) : undefined;
+    return e && this.priced(e, region);
+  }
+
+  instanceTypesIn(
+    provider: CatalogProvider,
+    families: readonly string[],
+    region?: string | null,
+  ): InstanceType[] {
+    return [...this.byType.values()]
+      .filter((e) => e.provider === provider && families.includes(e.family))
+      .map((e) => this.priced(e, region));
+  }
+
+  gpuInstanceTypesOf(provider: CatalogProvider, region?: string | null): InstanceType[] {
+    return [...this.byType.values()]
+      .filter((e) => e.provider === provider && e.gpuCount > 0)
+      .map((e) => this.priced(e, region));
+  }
+
+  private priced(e: InstanceType, region: string | null | undefined): InstanceType {
+    const p =
+      (region && this.refreshed.get(`${e.provider}|${region}|${e.instanceType.toLowerCase()}`)) ||
+      this.refreshed.get(`${e.provider}|${e.region}|${e.instanceType.toLowerCase()}`);
+    if (!p) return e;
+    const hourly = new D(p.onDemandHourly);
+    return {
+      ...e,
+      region: p.region,
+      onDemandHourly: p.onDemandHourly,
+      spotDiscount:
+        p.spotHourly !== null && hourly.gt(0)
+          ? D.sub(1, new D(p.spotHourly).div(hourly)).toDecimalPlaces(4).toNumber()
+          : e.spotDiscount,
+      priceSource: `${p.source}, ${p.fetchedAt.toISOString().slice(0, 10)}`,
+    };
+  }
 }
 
-/** The provider's instance types in the given families. */
-export function instanceTypesIn(
-  provider: CatalogProvider,
-  families: readonly string[],
-): InstanceType[] {
-  return entries().filter((e) => e.provider === provider && families.includes(e.family));
-}
-
-/** The provider's GPU instance types. */
-export function gpuInstanceTypesOf(provider: CatalogProvider): InstanceType[] {
-  return entries().filter((e) => e.provider === provider && e.gpuCount > 0);
-}
+const BUNDLED = lazy(() => new InstanceCatalog(bundledEntries()));

@@ -8,11 +8,41 @@ import {
   RecommendRunResult,
 } from '../recommendations/recommendations.service.js';
 import { table } from './format.js';
+import { PricesService } from '../catalog/prices.service.js';
 
 type WithApp = <T>(work: (app: INestApplicationContext) => Promise<T>) => Promise<T>;
 
-/** `finops recommend`: run the recommenders now and show the open recommendations. */
+/** `finops recommend`, `finops prices refresh`. */
 export function addRecommendCommands(program: Command, withApp: WithApp, actor: Principal): void {
+  program
+    .command('prices')
+    .description('list prices of the instance catalog')
+    .command('refresh')
+    .description('read current list prices from the price APIs in config/recommendations.yaml')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const results = await withApp(async (app) => {
+        const prices = app.get(PricesService);
+        if (prices.sources.length === 0)
+          throw new Error('no price source is configured (prices: in config/recommendations.yaml)');
+        return prices.refresh();
+      });
+      process.stdout.write(
+        `${
+          opts.json
+            ? JSON.stringify(results, null, 2)
+            : results
+                .map((r) =>
+                  r.status === 'succeeded'
+                    ? `${r.kind} ${r.regions.join(', ')}: ${r.prices} prices (${r.requests} requests)`
+                    : `${r.kind} ${r.regions.join(', ')}: failed: ${r.error} (the previous prices stay)`,
+                )
+                .join('\n')
+        }\n`,
+      );
+      if (results.some((r) => r.status === 'failed')) process.exitCode = 1;
+    });
+
   program
     .command('recommend')
     .description(

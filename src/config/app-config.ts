@@ -6,6 +6,7 @@ import type { ClaimMapping } from '../auth/oidc-claims.js';
 import { assertTimeZone } from '../ingestion/gpu/wall-clock.js';
 import { AllocationConfig, loadAllocation } from '../allocation/allocation-config.js';
 import { loadRecommendConfig, RecommendConfig } from '../recommendations/recommend-config.js';
+import { secretRefSchema } from './secret-ref.js';
 import { ConfigError } from './config-error.js';
 import { regexSchema } from './regex-schema.js';
 import { readYamlFile } from './yaml-file.js';
@@ -35,10 +36,7 @@ const common = {
   enabled: z.boolean().default(true),
 };
 
-/** A credential in config: `${env:NAME}` or `${file:/path}`, never the secret itself. */
-const secretRef = z
-  .string()
-  .regex(/^\$\{(env|file):[^}]+\}$/, 'must be ${env:NAME} or ${file:/path}, not the secret itself');
+const secretRef = secretRefSchema;
 
 /** Base URL replacing the provider's (sovereign clouds, proxies, private endpoints). */
 const endpoint = z.string().url().optional();

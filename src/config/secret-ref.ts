@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -27,3 +28,8 @@ export function resolveSecretRef(value: string, env: NodeJS.ProcessEnv = process
 export function isSecretRef(value: string): boolean {
   return /^\$\{(env|file):[^}]+\}$/.test(value.trim());
 }
+
+/** A credential in config: `${env:NAME}` or `${file:/path}`, never the secret itself. */
+export const secretRefSchema = z
+  .string()
+  .regex(/^\$\{(env|file):[^}]+\}$/, 'must be ${env:NAME} or ${file:/path}, not the secret itself');

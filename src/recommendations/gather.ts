@@ -4,6 +4,7 @@ import type { AllocationService } from '../allocation/allocation.service.js';
 import { shiftPeriod } from '../billing/billing-period.js';
 import { D, Dec } from '../gpu/gpu-cost-split.js';
 import { machineKeys } from '../gpu/gpu-machines.js';
+import type { InstanceCatalog } from '../catalog/instance-catalog.js';
 import type { RecommendConfig } from './recommend-config.js';
 import type { ComputeUsage, GpuStats, RecommendInputs, ResourceInput } from './inputs.js';
 
@@ -55,6 +56,7 @@ export async function gatherInputs(
   allocation: AllocationService,
   config: RecommendConfig,
   window: { from: Date; to: Date },
+  catalog: InstanceCatalog,
 ): Promise<RecommendInputs> {
   const { from, to } = window;
   const windowHours = (to.getTime() - from.getTime()) / HOUR;
@@ -132,6 +134,7 @@ export async function gatherInputs(
     }
   return {
     now: to,
+    catalog,
     windowHours,
     resources,
     machinesLastBilled,

@@ -1,3 +1,4 @@
+import type { InstanceCatalog } from '../catalog/instance-catalog.js';
 import type { Dec } from '../gpu/gpu-cost-split.js';
 
 /** A machine's CPU and memory over the lookback (from resource_usage; CPU as a fraction 0–1). */
@@ -75,6 +76,8 @@ export interface ResourceInput {
 
 export interface RecommendInputs {
   now: Date;
+  /** Instance shapes and prices (bundled, with refreshed prices laid over). */
+  catalog: InstanceCatalog;
   /** Window length in hours (lookback days x 24). */
   windowHours: number;
   resources: ResourceInput[];

@@ -2,6 +2,46 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { readYamlFile } from '../config/yaml-file.js';
+import { secretRefSchema } from '../config/secret-ref.js';
+
+const regions = z.array(z.string().min(1)).min(1);
+
+/** Where current list prices come from (the bundled catalog's prices are replaced by these). */
+const priceSource = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('azure-retail-prices'),
+      regions,
+      endpoint: z.url().default('https://prices.azure.com/api/retail/prices'),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('aws-pricing'),
+      regions,
+      /** The Price List API's own region (us-east-1, eu-central-1 or ap-south-1). */
+      apiRegion: z.string().default('us-east-1'),
+      endpoint: z.url().optional(),
+      credentials: z
+        .object({
+          accessKeyId: secretRefSchema,
+          secretAccessKey: secretRefSchema,
+          sessionToken: secretRefSchema.optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('gcp-billing-catalog'),
+      regions,
+      endpoint: z.url().optional(),
+      serviceAccountKey: secretRefSchema.optional(),
+    })
+    .strict(),
+]);
+export type PriceSourceConfig = z.output<typeof priceSource>;
 
 const fraction = z.number().min(0).max(1);
 const money = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal amount such as "0.023"');
@@ -34,6 +74,8 @@ const tier = z
 export const recommendConfigSchema = z
   .object({
     lookbackDays: z.number().int().min(1).max(93).default(14),
+    /** Price APIs to refresh the catalog's list prices from (before each daily run). */
+    prices: z.array(priceSource).default([]),
     /** Proposals saving less than this a month are not made. */
     minMonthlySavings: money.default('1'),
     rightsizing: z

@@ -15,12 +15,12 @@ import { storageTiering } from './recommenders/storage-tiering.js';
  * are sized per provider on current on-demand usage.
  */
 export function recommend(inputs: RecommendInputs, config: RecommendConfig): RecommendationDraft[] {
-  const { windowHours, now } = inputs;
+  const { windowHours, now, catalog } = inputs;
   const out: RecommendationDraft[] = [];
   const packable = new Map<string, ResourceInput[]>();
   for (const r of inputs.resources) {
     const stop =
-      idleResource(r, windowHours, now, config) ??
+      idleResource(r, windowHours, now, config, catalog) ??
       orphanedDisk(r, inputs.machinesLastBilled, windowHours, now, config);
     const gpu = stop
       ? null
@@ -32,7 +32,7 @@ export function recommend(inputs: RecommendInputs, config: RecommendConfig): Rec
       stop,
       gpu,
       resize,
-      stop ? null : spot(r, windowHours, config),
+      stop ? null : spot(r, windowHours, config, catalog),
       storageTiering(r, config),
     ])
       if (d) out.push(d);
@@ -42,7 +42,7 @@ export function recommend(inputs: RecommendInputs, config: RecommendConfig): Rec
     }
   }
   for (const group of packable.values()) {
-    const d = migConsolidation(group, windowHours, config);
+    const d = migConsolidation(group, windowHours, config, catalog);
     if (d) out.push(d);
   }
   for (const [provider, hours] of inputs.hourlyOnDemand) {

@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
 import { AllocationModule } from '../allocation/allocation.module.js';
+import { PricesService } from '../catalog/prices.service.js';
+import { IngestionModule } from '../ingestion/ingestion.module.js';
 import { RecommendationScheduler } from './recommendation-scheduler.js';
 import { RecommendationsController } from './recommendations.controller.js';
 import { RecommendationsService } from './recommendations.service.js';
 
 @Module({
-  imports: [AllocationModule],
+  imports: [AllocationModule, IngestionModule],
   controllers: [RecommendationsController],
-  providers: [RecommendationsService, RecommendationScheduler],
-  exports: [RecommendationsService, RecommendationScheduler],
+  providers: [RecommendationsService, RecommendationScheduler, PricesService],
+  exports: [RecommendationsService, RecommendationScheduler, PricesService],
 })
 export class RecommendationsModule {}

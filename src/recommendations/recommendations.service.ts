@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/roles.js';
 import type { TeamScope } from '../auth/team-scope.js';
 import { APP_CONFIG, AppConfig } from '../config/app-config.js';
+import { PricesService } from '../catalog/prices.service.js';
 import { gatherInputs, recommendationWindow } from './gather.js';
 import { recommend } from './recommend.js';
 import { fingerprint, RecommendationDraft } from './recommendation.js';
@@ -64,6 +65,7 @@ export class RecommendationsService {
     private readonly allocation: AllocationService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly prices: PricesService,
   ) {}
 
   async run(opts: { now?: Date; actor: string }): Promise<RecommendRunResult> {
@@ -72,7 +74,16 @@ export class RecommendationsService {
     const cfg = this.config.recommendations;
     const window = await recommendationWindow(this.dataSource, now, cfg.lookbackDays);
     const drafts = window
-      ? recommend(await gatherInputs(this.dataSource, this.allocation, cfg, window), cfg)
+      ? recommend(
+          await gatherInputs(
+            this.dataSource,
+            this.allocation,
+            cfg,
+            window,
+            await this.prices.catalog(),
+          ),
+          cfg,
+        )
       : [];
     const currencies = window ? await this.currencies(window) : new Map<string, string>();
     const result = await this.dataSource.transaction(async (m) => {

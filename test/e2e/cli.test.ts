@@ -29,6 +29,7 @@ describe('finops CLI', () => {
       ['unit-costs'],
       ['report', 'chargeback'],
       ['recommend'],
+      ['prices', 'refresh'],
     ]) {
       const r = finops(...cmd, '--help');
       assert.equal(r.status, 0, `${cmd.join(' ')}: ${r.stderr}`);
@@ -211,5 +212,11 @@ describe('finops CLI', () => {
     assert.ok(out.run.updated > 0);
     assert.equal(out.run.byKind['storage-tier'], 1);
     assert.ok(out.open.items.some((r) => r.kind === 'commitment'));
+    const prices = finops('prices', 'refresh');
+    assert.equal(prices.status, 1);
+    assert.equal(
+      prices.stderr,
+      'finops: error: no price source is configured (prices: in config/recommendations.yaml)\n',
+    );
   });
 });

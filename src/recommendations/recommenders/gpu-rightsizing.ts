@@ -1,11 +1,5 @@
 import { D, Dec } from '../../gpu/gpu-cost-split.js';
-import {
-  CATALOG_SOURCE,
-  catalogProvider,
-  gpuInstanceTypesOf,
-  instanceType,
-  InstanceType,
-} from '../../catalog/instance-catalog.js';
+import { catalogProvider, InstanceCatalog, InstanceType } from '../../catalog/instance-catalog.js';
 import type { MigProfile } from '../../catalog/gpu-catalog.js';
 import type { RecommendConfig } from '../recommend-config.js';
 import type { GpuStats, ResourceInput } from '../inputs.js';
@@ -23,6 +17,7 @@ export function gpuRightsizing(
   windowHours: number,
   windowEnd: Date,
   config: RecommendConfig,
+  catalog = InstanceCatalog.bundled(),
 ): RecommendationDraft | null {
   const cfg = config.gpu;
   const measured = r.gpus.filter((g) => g.hours >= cfg.minHours);
@@ -66,7 +61,7 @@ export function gpuRightsizing(
       },
     };
   }
-  return smallerGpuType(r, measured, monthly, base, config);
+  return smallerGpuType(r, measured, monthly, base, config, catalog);
 }
 
 function smallerGpuType(
@@ -86,10 +81,11 @@ function smallerGpuType(
     | 'evidence'
   >,
   config: RecommendConfig,
+  catalog: InstanceCatalog,
 ): RecommendationDraft | null {
   const cfg = config.gpu;
   const provider = catalogProvider(r.provider);
-  const current = provider ? instanceType(provider, r.instanceType) : undefined;
+  const current = provider ? catalog.instanceType(provider, r.instanceType, r.region) : undefined;
   const model = current?.gpuModel;
   if (!provider || !current || !model) return null;
   const activity = max(gpus.map((g) => g.activityP95));
@@ -98,7 +94,8 @@ function smallerGpuType(
   const price = (t: InstanceType) => new D(t.onDemandHourly);
   const projected = (t: InstanceType) =>
     (activity * model.relativeThroughput) / t.gpuModel!.relativeThroughput;
-  const candidate = gpuInstanceTypesOf(provider)
+  const candidate = catalog
+    .gpuInstanceTypesOf(provider, r.region)
     .filter(
       (t) =>
         t.gpuCount === current.gpuCount &&
@@ -118,7 +115,7 @@ function smallerGpuType(
     proposal: { action: 'resize', from: current.instanceType, to: candidate.instanceType },
     options: [],
     monthlySavings: cents(saving),
-    pricing: `effective cost x list-price ratio (${CATALOG_SOURCE.asOf} catalog)`,
+    pricing: `effective cost x list-price ratio (${current.priceSource})`,
     risk: gpus.some((g) => g.activitySource === 'gpu-util') && risk === 'low' ? 'medium' : risk,
     riskReason: `projected p95 activity ${pct(projected(candidate))} on ${candidate.gpuModel!.model} (relative throughput ${candidate.gpuModel!.relativeThroughput} vs ${model.relativeThroughput}); peak framebuffer ${round(memory)} GiB of ${candidate.gpuModel!.memoryGb} GB`,
     evidence: {
@@ -196,11 +193,12 @@ export function migConsolidation(
   machines: readonly ResourceInput[],
   windowHours: number,
   config: RecommendConfig,
+  catalog = InstanceCatalog.bundled(),
 ): RecommendationDraft | null {
   const cfg = config.gpu;
   const first = machines[0];
   const provider = first ? catalogProvider(first.provider) : undefined;
-  const type = provider ? instanceType(provider, first!.instanceType) : undefined;
+  const type = provider ? catalog.instanceType(provider, first!.instanceType) : undefined;
   const model = type?.gpuModel;
   if (!first || !type || !model || model.migProfiles.length === 0 || machines.length < 2)
     return null;

@@ -1,4 +1,4 @@
-import { catalogProvider, instanceType } from '../../catalog/instance-catalog.js';
+import { catalogProvider, InstanceCatalog } from '../../catalog/instance-catalog.js';
 import type { RecommendConfig } from '../recommend-config.js';
 import type { ResourceInput } from '../inputs.js';
 import { cents, perMonth, RecommendationDraft } from '../recommendation.js';
@@ -23,6 +23,7 @@ export function idleResource(
   windowHours: number,
   windowEnd: Date,
   config: RecommendConfig,
+  catalog = InstanceCatalog.bundled(),
 ): RecommendationDraft | null {
   const cfg = config.idle;
   const monthly = perMonth(r.effective, windowHours);
@@ -52,7 +53,7 @@ export function idleResource(
   });
   const u = r.usage;
   const provider = catalogProvider(r.provider);
-  const isMachine = !!(provider && instanceType(provider, r.instanceType)) || !!u;
+  const isMachine = !!(provider && catalog.instanceType(provider, r.instanceType)) || !!u;
   if (
     isMachine &&
     u &&

@@ -1,11 +1,5 @@
 import { D } from '../../gpu/gpu-cost-split.js';
-import {
-  CATALOG_SOURCE,
-  catalogProvider,
-  instanceType,
-  instanceTypesIn,
-  InstanceType,
-} from '../../catalog/instance-catalog.js';
+import { catalogProvider, InstanceCatalog, InstanceType } from '../../catalog/instance-catalog.js';
 import type { RecommendConfig } from '../recommend-config.js';
 import type { ResourceInput } from '../inputs.js';
 import {
@@ -26,13 +20,14 @@ export function rightsizing(
   r: ResourceInput,
   windowHours: number,
   config: RecommendConfig,
+  catalog = InstanceCatalog.bundled(),
 ): RecommendationDraft | null {
   const cfg = config.rightsizing;
   const provider = catalogProvider(r.provider);
   const u = r.usage;
   if (!provider || !u || u.hours < cfg.minHours || u.cpuP95 === null || r.gpus.length > 0)
     return null;
-  const current = instanceType(provider, r.instanceType);
+  const current = catalog.instanceType(provider, r.instanceType, r.region);
   if (!current || current.gpuCount > 0) return null;
   const cpuDemand = u.cpuP95 * current.vcpu;
   const cpuNeeded = cpuDemand / (1 - cfg.cpuHeadroom);
@@ -41,7 +36,8 @@ export function rightsizing(
   const memNeeded = memPeak === null ? current.memoryGib : memPeak / (1 - cfg.memoryHeadroom);
   const families = cfg.familyGroups.find((g) => g.includes(current.family)) ?? [current.family];
   const price = (t: InstanceType) => new D(t.onDemandHourly);
-  const candidates = instanceTypesIn(provider, families)
+  const candidates = catalog
+    .instanceTypesIn(provider, families, r.region)
     .filter(
       (c) =>
         c.gpuCount === 0 &&
@@ -85,7 +81,7 @@ export function rightsizing(
     options,
     currentMonthlyCost: cents(monthly),
     monthlySavings: best.monthlySavings,
-    pricing: `effective cost x list-price ratio (${CATALOG_SOURCE.asOf} catalog)`,
+    pricing: `effective cost x list-price ratio (${current.priceSource})`,
     risk: best.risk,
     riskReason: `projected p95 CPU ${pct(cpuDemand / candidates[0]!.vcpu)}, peak memory ${
       memPeak === null

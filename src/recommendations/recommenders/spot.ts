@@ -1,5 +1,5 @@
 import { D, Dec } from '../../gpu/gpu-cost-split.js';
-import { CATALOG_SOURCE, catalogProvider, instanceType } from '../../catalog/instance-catalog.js';
+import { catalogProvider, InstanceCatalog } from '../../catalog/instance-catalog.js';
 import type { RecommendConfig } from '../recommend-config.js';
 import type { ResourceInput } from '../inputs.js';
 import { cents, perMonth, RecommendationDraft, Risk } from '../recommendation.js';
@@ -15,9 +15,10 @@ export function spot(
   r: ResourceInput,
   windowHours: number,
   config: RecommendConfig,
+  catalog = InstanceCatalog.bundled(),
 ): RecommendationDraft | null {
   const provider = catalogProvider(r.provider);
-  const type = provider ? instanceType(provider, r.instanceType) : undefined;
+  const type = provider ? catalog.instanceType(provider, r.instanceType, r.region) : undefined;
   const label = interruptibleLabel(r.tags, config.spot.labels);
   if (!label || r.onDemand.lte(0) || !isCompute(r)) return null;
   const onDemandMonthly = perMonth(r.onDemand, windowHours);
@@ -39,7 +40,7 @@ export function spot(
     options: [],
     currentMonthlyCost: cents(perMonth(r.effective, windowHours)),
     monthlySavings: cents(saving),
-    pricing: `on-demand effective cost x typical spot discount ${Math.round(type.spotDiscount * 100)} % (${CATALOG_SOURCE.asOf} catalog, indicative)`,
+    pricing: `on-demand effective cost x typical spot discount ${Math.round(type.spotDiscount * 100)} % (${type.priceSource})`,
     risk,
     riskReason: `interruption frequency ${INTERRUPTION[type.interruptionBucket]} a month for ${type.instanceType}; the workload must tolerate a ${provider === 'AWS' ? 'two-minute' : '30-second'} notice`,
     evidence: {
@@ -71,7 +72,7 @@ function unpriced(
     options: [],
     currentMonthlyCost: cents(perMonth(r.effective, windowHours)),
     monthlySavings: null,
-    pricing: `saving unknown: no spot discount for ${type} in the ${CATALOG_SOURCE.asOf} catalog`,
+    pricing: `saving unknown: ${type} is not in the instance catalog`,
     risk: 'medium',
     riskReason: 'interruption frequency unknown for this type',
     evidence: { label, onDemandMonthly: cents(onDemandMonthly) },
