@@ -20,6 +20,7 @@ const IN_WINDOW = `billing_period = ANY($3::date[]) AND charge_period_end > $1 A
 /** On-demand usage: no commitment, standard pricing (not spot, not committed). */
 const ON_DEMAND = `charge_category = 'Usage' AND commitment_discount_id IS NULL
   AND coalesce(pricing_category, 'Standard') = 'Standard'`;
+const RUN_HOURS = `consumed_unit ~* '^h(ou)?rs?$' AND service_category = 'Compute'`;
 const GB_MONTHS = `pricing_unit ~* '^(gb|gib)[- ]?(mo|month)'`;
 const READ_GB = `pricing_unit ~* '^(gb|gib)$' AND lower(coalesce(charge_description, '')) ~ '(transfer|retrieval|egress|data out|read)'`;
 
@@ -75,6 +76,7 @@ export async function gatherInputs(
               FILTER (WHERE coalesce(charge_description, sku_meter) IS NOT NULL) AS meters,
             coalesce(sum(pricing_quantity * ${OVERLAP}) FILTER (WHERE ${GB_MONTHS}), 0)::float8 AS gb_months,
             coalesce(sum(pricing_quantity * ${OVERLAP}) FILTER (WHERE ${READ_GB}), 0)::float8 AS read_gb,
+            coalesce(sum(consumed_quantity * ${OVERLAP}) FILTER (WHERE ${RUN_HOURS}), 0)::float8 AS run_hours,
             coalesce(sum(effective_cost * ${OVERLAP}) FILTER (WHERE ${GB_MONTHS}), 0)::text AS storage_cost
        FROM cost_record
       WHERE ${IN_WINDOW} AND resource_id IS NOT NULL
@@ -112,6 +114,7 @@ export async function gatherInputs(
       firstSeen: firstSeen.get(r.resource_id) ?? r.first_seen,
       lastSeen: r.last_seen,
       meters: r.meters ?? [],
+      runHours: r.run_hours,
       usage: usage.get(r.resource_id) ?? null,
       gpus: gpus.get(r.resource_id) ?? [],
       storage:
@@ -159,6 +162,7 @@ interface ResourceRow {
   meters: string[] | null;
   gb_months: number;
   read_gb: number;
+  run_hours: number;
   storage_cost: string;
 }
 

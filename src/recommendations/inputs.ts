@@ -69,6 +69,8 @@ export interface ResourceInput {
   lastSeen: Date;
   /** Charge descriptions and SKU meters seen in the window, lower-cased. */
   meters: string[];
+  /** Compute hours billed in the window (ConsumedQuantity in hours). */
+  runHours: number;
   usage: ComputeUsage | null;
   gpus: GpuStats[];
   storage: StorageUse | null;

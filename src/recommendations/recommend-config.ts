@@ -125,6 +125,10 @@ export const recommendConfigSchema = z
         labels: z
           .record(z.string(), z.array(z.string()))
           .default({ workload: ['batch', 'ci', 'training-with-checkpoints'] }),
+        /** A machine billed at most this many hours that is gone by the window's end is short-lived. */
+        shortLivedHours: z.number().min(1).default(24),
+        /** Short-lived machines of one type, team and name stem that make a fleet worth proposing. */
+        minFleet: z.number().int().min(2).default(3),
         /** Highest interruption class proposed (0 <5 %, 1 5–10 %, 2 10–15 %, …). */
         maxInterruptionBucket: z.number().int().min(0).max(4).default(2),
       })

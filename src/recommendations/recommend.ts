@@ -5,7 +5,7 @@ import { commitments } from './recommenders/commitments.js';
 import { gpuRightsizing, migConsolidation } from './recommenders/gpu-rightsizing.js';
 import { idleResource, orphanedDisk } from './recommenders/idle.js';
 import { rightsizing } from './recommenders/rightsizing.js';
-import { spot } from './recommenders/spot.js';
+import { shortLivedFleets, spot } from './recommenders/spot.js';
 import { storageTiering } from './recommenders/storage-tiering.js';
 
 /**
@@ -45,6 +45,7 @@ export function recommend(inputs: RecommendInputs, config: RecommendConfig): Rec
     const d = migConsolidation(group, windowHours, config, catalog);
     if (d) out.push(d);
   }
+  out.push(...shortLivedFleets(inputs.resources, windowHours, now, config, catalog));
   for (const [provider, hours] of inputs.hourlyOnDemand) {
     const d = commitments(provider, hours, config);
     if (d) out.push(d);

@@ -24,6 +24,7 @@ export function resource(hourly: string, overrides: Partial<ResourceInput> = {})
     firstSeen: new Date('2024-09-01T00:00:00Z'),
     lastSeen: NOW,
     meters: [],
+    runHours: WINDOW_HOURS,
     usage: null,
     gpus: [],
     storage: null,

@@ -24,7 +24,7 @@ import {
 } from '../../src/recommendations/recommenders/gpu-rightsizing.js';
 import { idleResource, orphanedDisk } from '../../src/recommendations/recommenders/idle.js';
 import { rightsizing } from '../../src/recommendations/recommenders/rightsizing.js';
-import { spot } from '../../src/recommendations/recommenders/spot.js';
+import { nameStem, shortLivedFleets, spot } from '../../src/recommendations/recommenders/spot.js';
 import {
   bestTier,
   breakEvenReadRate,
@@ -260,6 +260,39 @@ describe('spot', () => {
       spot(resource('0.34', { instanceType: 'c5.2xlarge' }), WINDOW_HOURS, CONFIG),
       null,
     );
+  });
+
+  it('proposes spot for a fleet of short-lived machines of one type, team and name stem', () => {
+    const runner = (id: string, hours: number, goneDaysAgo: number) =>
+      resource('0', {
+        resourceId: `i-${id}`,
+        resourceName: `ci-runner-${id}`,
+        instanceType: 'c5.2xlarge',
+        runHours: hours,
+        effective: new D('0.34').times(hours),
+        onDemand: new D('0.34').times(hours),
+        lastSeen: new Date(NOW.getTime() - goneDaysAgo * 86_400_000),
+      });
+    const fleet = [
+      runner('a1b2', 2, 2),
+      runner('c3d4', 2, 3),
+      runner('e5f6', 2, 4),
+      runner('0f9e', 2, 5),
+    ];
+    const [d, ...more] = shortLivedFleets(
+      [...fleet, runner('long1', 200, 1), runner('live1', 2, 0)],
+      WINDOW_HOURS,
+      NOW,
+      CONFIG,
+    );
+    assert.equal(more.length, 0);
+    assert.equal(d!.resourceId, 'fleet:AWS:c5.2xlarge:ci-runner');
+    assert.equal(d!.evidence['machines'], 4, 'neither the long-running nor the still-running one');
+    // 4 x 2 h x 0.34 = 2.72 in 336 hours: 5.91 a month on demand, x 0.60.
+    assert.equal(d!.monthlySavings, '3.55');
+    assert.equal(nameStem('ci-runner-7f3a'), 'ci-runner');
+    assert.equal(nameStem('batch_worker.12'), 'batch_worker');
+    assert.deepEqual(shortLivedFleets(fleet.slice(0, 2), WINDOW_HOURS, NOW, CONFIG), []);
   });
 
   it('says the saving is unknown for a type the catalog does not price, instead of 0', () => {

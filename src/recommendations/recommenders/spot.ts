@@ -95,3 +95,82 @@ function interruptibleLabel(
   }
   return null;
 }
+
+/** A machine's name without its instance suffix (`ci-runner-7f3a` -> `ci-runner`). */
+export function nameStem(name: string): string {
+  return name.replace(/([-_.](?=[^-_.]*\d)[0-9a-z]+)+$/i, '') || name;
+}
+
+/**
+ * Fleets of short-lived on-demand machines (CI runners, batch workers started per job): machines
+ * of one type, team and name stem, each billed for at most `shortLivedHours` and gone before the
+ * window ends. Work that comes and goes like that restarts well, so spot suits it.
+ */
+export function shortLivedFleets(
+  resources: readonly ResourceInput[],
+  windowHours: number,
+  windowEnd: Date,
+  config: RecommendConfig,
+  catalog = InstanceCatalog.bundled(),
+): RecommendationDraft[] {
+  const cfg = config.spot;
+  const fleets = new Map<string, ResourceInput[]>();
+  for (const r of resources) {
+    const gone = windowEnd.getTime() - r.lastSeen.getTime() >= 3_600_000;
+    if (
+      !r.instanceType ||
+      r.onDemand.lte(0) ||
+      r.runHours <= 0 ||
+      r.runHours > cfg.shortLivedHours ||
+      !gone
+    )
+      continue;
+    const key = [r.provider, r.instanceType, r.team, nameStem(r.resourceName ?? r.resourceId)].join(
+      '|',
+    );
+    fleets.set(key, [...(fleets.get(key) ?? []), r]);
+  }
+  const out: RecommendationDraft[] = [];
+  for (const machines of fleets.values()) {
+    if (machines.length < cfg.minFleet) continue;
+    const first = machines[0]!;
+    const provider = catalogProvider(first.provider);
+    const type = provider
+      ? catalog.instanceType(provider, first.instanceType, first.region)
+      : undefined;
+    if (!type || type.interruptionBucket > cfg.maxInterruptionBucket) continue;
+    const onDemand = machines.reduce((s, m) => s.plus(m.onDemand), new D(0));
+    const saving = perMonth(onDemand, windowHours).times(new D(type.spotDiscount));
+    if (saving.lt(config.minMonthlySavings)) continue;
+    const stem = nameStem(first.resourceName ?? first.resourceId);
+    const hours = machines.reduce((s, m) => s + m.runHours, 0);
+    out.push({
+      kind: 'spot',
+      resourceId: `fleet:${type.provider}:${type.instanceType}:${stem}`,
+      resourceName: `${stem}-* (${machines.length} x ${type.instanceType})`,
+      provider: first.provider,
+      region: first.region,
+      team: first.team,
+      title: `Launch ${stem} machines (${type.instanceType}, short-lived) on spot capacity`,
+      proposal: { action: 'spot-fleet', type: type.instanceType },
+      options: [],
+      currentMonthlyCost: cents(
+        perMonth(
+          machines.reduce((s, m) => s.plus(m.effective), new D(0)),
+          windowHours,
+        ),
+      ),
+      monthlySavings: cents(saving),
+      pricing: `on-demand effective cost of the fleet x spot discount ${Math.round(type.spotDiscount * 100)} % (${type.priceSource})`,
+      risk:
+        type.interruptionBucket <= 1 ? 'low' : type.interruptionBucket === 2 ? 'medium' : 'high',
+      riskReason: `${machines.length} machines lived ${Math.round((hours / machines.length) * 10) / 10} hours on average; interruption frequency ${INTERRUPTION[type.interruptionBucket]} a month`,
+      evidence: {
+        machines: machines.length,
+        averageHours: Math.round((hours / machines.length) * 10) / 10,
+        examples: machines.slice(0, 5).map((m) => m.resourceName ?? m.resourceId),
+      },
+    });
+  }
+  return out;
+}
