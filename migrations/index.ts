@@ -9,6 +9,7 @@ import { CreateBusinessMetric1795365900007 } from './1795365900007-CreateBusines
 import { CreatePeriodClose1795365900008 } from './1795365900008-CreatePeriodClose.js';
 import { CreateRecommendation1795365900009 } from './1795365900009-CreateRecommendation.js';
 import { CreateInstancePrice1795365900010 } from './1795365900010-CreateInstancePrice.js';
+import { CreateAnomaly1795365900011 } from './1795365900011-CreateAnomaly.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   CreatePeriodClose1795365900008,
   CreateRecommendation1795365900009,
   CreateInstancePrice1795365900010,
+  CreateAnomaly1795365900011,
 ];

@@ -17,6 +17,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ReportsModule } from './reports/reports.module.js';
 import { RecommendationsModule } from './recommendations/recommendations.module.js';
+import { InsightsModule } from './insights/insights.module.js';
 import { SourcesModule } from './sources/sources.module.js';
 
 /** The whole service. The CLI uses the same module without listening on HTTP. */
@@ -38,6 +39,7 @@ export class AppModule {
         AllocationModule,
         ReportsModule,
         RecommendationsModule,
+        InsightsModule,
         SourcesModule,
         ScheduleModule.forRoot(),
       ],

@@ -28,6 +28,7 @@ import { addTokenCommands, cliPrincipal } from './cli/token-commands.js';
 import { addAllocationCommands } from './cli/allocation-commands.js';
 import { addReportCommands } from './cli/report-commands.js';
 import { addRecommendCommands } from './cli/recommend-commands.js';
+import { addInsightsCommands } from './cli/insights-commands.js';
 import os from 'node:os';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { migrate } from './database/data-source.js';
@@ -241,6 +242,7 @@ export function buildProgram(): Command {
   addAllocationCommands(program, withApp, CLI_ACTOR, zodArg<string>(periodSchema));
   addReportCommands(program, withApp, CLI_ACTOR, zodArg<string>(periodSchema));
   addRecommendCommands(program, withApp, CLI_ACTOR);
+  addInsightsCommands(program, withApp, CLI_ACTOR);
   addTokenCommands(program, withApp, CLI_ACTOR);
   return program;
 }

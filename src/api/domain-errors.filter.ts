@@ -13,6 +13,7 @@ import { MixedCurrencyError, NoRuleSetError } from '../allocation/allocation.ser
 import { MetricInputError } from '../allocation/business-metric-input.js';
 import { ImportBusyError, ImportValidationError } from '../ingestion/import-errors.js';
 import { LOGGER } from '../logging/logger.js';
+import { AnomalyNotFoundError } from '../insights/insights.service.js';
 import {
   InvalidTransitionError,
   RecommendationNotFoundError,
@@ -62,7 +63,10 @@ export class DomainErrorsFilter implements ExceptionFilter {
       res
         .status(error.reason === 'no_data' ? 404 : 409)
         .json({ error: error.reason, message: error.message });
-    } else if (error instanceof RecommendationNotFoundError) {
+    } else if (
+      error instanceof RecommendationNotFoundError ||
+      error instanceof AnomalyNotFoundError
+    ) {
       res.status(404).json({ error: 'not_found', message: error.message });
     } else if (error instanceof InvalidTransitionError) {
       res.status(409).json({ error: 'invalid_transition', message: error.message });

@@ -11,6 +11,8 @@ export type AuditAction =
   | 'recommendation.resolved'
   | 'recommendation.verified'
   | 'recommendations.run'
+  | 'anomalies.detected'
+  | 'anomaly.decided'
   | 'report.downloaded'
   | 'period.closed'
   | 'business_metrics.loaded';

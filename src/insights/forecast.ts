@@ -1,10 +1,11 @@
 /**
  * Daily spend forecasting with weekday seasonality (issue 8). Method, for a daily series x:
  * 1. Weekday factors: over the last `seasonWeeks` weeks, each day's ratio to the centered 7-day
- *    mean around it, averaged per weekday and normalized to mean 1.
+ *    mean around it, the median per weekday, normalized to mean 1.
  * 2. Deseasonalized series y = x / factor(weekday).
- * 3. A least-squares line through the last `fitDays` days of y: its end value is the level,
- *    its slope the trend (a 56-day fit averages daily noise away; a month of it moves it little).
+ * 3. A least-squares line through the last `fitDays` days of y, with values beyond 3 robust
+ *    standard deviations of the median pulled back (one anomalous day must not tilt it): its
+ *    end value is the level, its slope the trend.
  * 4. Forecast for day h ahead: (level + trend x (phi + phi^2 + ... + phi^h)) x factor(weekday):
  *    the trend damped by phi a day, so three months ahead do not run away on a passing slope.
  * Spend never goes below 0. Amounts are numbers here (a model, not bookkeeping); callers round
@@ -31,21 +32,18 @@ export const addDays = (day: string, n: number) =>
 
 /**
  * Weekday factors (index 0 = Sunday): each day's ratio to the centered 7-day mean around it (so
- * a trend does not leak into the factors), averaged per weekday over the last `weeks` weeks and
+ * a trend does not leak into the factors), the median per weekday over the last `weeks` weeks,
  * normalized to mean 1. A weekday with no usable history gets 1.
  */
 export function weekdayFactors(series: readonly DailyPoint[], weeks: number): number[] {
-  const sums = Array<number>(7).fill(0);
-  const counts = Array<number>(7).fill(0);
+  const ratios: number[][] = Array.from({ length: 7 }, () => []);
   const last = series.length - 4; // the last day with three days after it
   for (let t = Math.max(3, last - weeks * 7 + 1); t <= last; t++) {
     const around = series.slice(t - 3, t + 4).reduce((s, p) => s + p.cost, 0) / 7;
-    if (around <= 0) continue;
-    const dow = weekday(series[t]!.day);
-    sums[dow]! += series[t]!.cost / around;
-    counts[dow]! += 1;
+    if (around > 0) ratios[weekday(series[t]!.day)]!.push(series[t]!.cost / around);
   }
-  const raw = sums.map((s, i) => (counts[i] ? s / counts[i]! : 1));
+  // The median per weekday: one anomalous Friday does not make every Friday dearer.
+  const raw = ratios.map((r) => (r.length ? median(r) : 1));
   const norm = raw.reduce((s, v) => s + v, 0) / 7;
   return raw.map((v) => (norm > 0 ? v / norm : 1));
 }
@@ -64,7 +62,9 @@ export function forecastDaily(
 ): Forecast {
   if (series.length === 0) return { days: [], factors: Array<number>(7).fill(1) };
   const factors = weekdayFactors(series, options.seasonWeeks);
-  const y = series.slice(-options.fitDays).map((p) => p.cost / factors[weekday(p.day)]!);
+  const y = clipOutliers(
+    series.slice(-options.fitDays).map((p) => p.cost / factors[weekday(p.day)]!),
+  );
   const n = y.length;
   const tMean = (n - 1) / 2;
   const yMean = mean(y);
@@ -85,6 +85,19 @@ export function forecastDaily(
     days.push({ day, cost: Math.max(0, (level + trend * damp) * factors[weekday(day)]!) });
   }
   return { days, factors };
+}
+
+/** Values beyond 3 robust standard deviations (1.4826 x MAD) of the median, pulled back to it. */
+function clipOutliers(v: number[]): number[] {
+  const med = median(v);
+  const spread = 3 * 1.4826 * median(v.map((x) => Math.abs(x - med)));
+  return v.map((x) => Math.min(med + spread, Math.max(med - spread, x)));
+}
+
+function median(v: readonly number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 function mean(v: readonly number[]): number {

@@ -6,6 +6,7 @@ import type { Principal } from '../auth/roles.js';
 import type { TeamScope } from '../auth/team-scope.js';
 import { APP_CONFIG, AppConfig } from '../config/app-config.js';
 import { PricesService } from '../catalog/prices.service.js';
+import { SqlFilter } from '../database/sql-filter.js';
 import { gatherInputs, recommendationWindow } from './gather.js';
 import { recommend } from './recommend.js';
 import { fingerprint, RecommendationDraft } from './recommendation.js';
@@ -120,28 +121,22 @@ export class RecommendationsService {
     filter: { team?: string; kind?: string; status?: string; limit: number },
     scope: TeamScope,
   ): Promise<{ items: RecommendationView[]; total: number; monthlySavings: string }> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, v: unknown) => {
-      params.push(v);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (scope.kind === 'teams') add('team = ANY(?)', scope.teams);
-    if (filter.team) add('team = ?', filter.team);
-    if (filter.kind) add('kind = ?', filter.kind);
-    if (filter.status) add('status = ?', filter.status);
-    else where.push(`status NOT IN ('resolved')`);
-    const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const f = new SqlFilter();
+    if (scope.kind === 'teams') f.add('team = ANY(?)', scope.teams);
+    if (filter.team) f.add('team = ?', filter.team);
+    if (filter.kind) f.add('kind = ?', filter.kind);
+    if (filter.status) f.add('status = ?', filter.status);
+    else f.raw(`status <> 'resolved'`);
     const [agg] = (await this.dataSource.query(
       `SELECT count(*)::int AS total, coalesce(sum(monthly_savings), 0)::text AS savings
-         FROM recommendation ${cond}`,
-      params,
+         FROM recommendation ${f.where}`,
+      f.params,
     )) as { total: number; savings: string }[];
-    params.push(filter.limit);
+    const limit = f.bind(filter.limit);
     const items = (await this.dataSource.query(
-      `SELECT ${VIEW_COLUMNS} FROM recommendation ${cond}
-        ORDER BY monthly_savings DESC NULLS LAST, id LIMIT $${params.length}`,
-      params,
+      `SELECT ${VIEW_COLUMNS} FROM recommendation ${f.where}
+        ORDER BY monthly_savings DESC NULLS LAST, id LIMIT ${limit}`,
+      f.params,
     )) as RecommendationView[];
     return { items, total: agg!.total, monthlySavings: agg!.savings };
   }

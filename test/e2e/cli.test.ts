@@ -30,6 +30,8 @@ describe('finops CLI', () => {
       ['report', 'chargeback'],
       ['recommend'],
       ['prices', 'refresh'],
+      ['anomalies'],
+      ['forecast'],
     ]) {
       const r = finops(...cmd, '--help');
       assert.equal(r.status, 0, `${cmd.join(' ')}: ${r.stderr}`);
@@ -212,6 +214,13 @@ describe('finops CLI', () => {
     assert.ok(out.run.updated > 0);
     assert.equal(out.run.byKind['storage-tier'], 1);
     assert.ok(out.open.items.some((r) => r.kind === 'commitment'));
+    const forecast = finops('forecast');
+    assert.equal(forecast.status, 0, forecast.stderr);
+    assert.match(forecast.stdout, /^Data to 2024-09-30; 2024-10 in USD\./);
+    assert.match(forecast.stdout, /\norganisation +0\.00 +\d+\.\d\d/);
+    const anomalies = finops('anomalies', '--json');
+    assert.equal(anomalies.status, 0, anomalies.stderr);
+    assert.equal((JSON.parse(anomalies.stdout) as { run: { to: string } }).run.to, '2024-09-30');
     const prices = finops('prices', 'refresh');
     assert.equal(prices.status, 1);
     assert.equal(

@@ -15,6 +15,8 @@ export interface TestLine {
   commitmentStatus?: string;
   /** BillingCurrency; USD when left out. */
   currency?: string;
+  /** The day (YYYY-MM-DD, in the period) the line is charged for; the period's first when left out. */
+  day?: string;
 }
 
 const HEADER = [
@@ -38,9 +40,12 @@ const HEADER = [
   'CommitmentDiscountStatus',
 ];
 
+const nextDay = (d: string) =>
+  new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().replace('.000', '');
+
 const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
-/** A FOCUS CSV of `lines` in billing period `period` (YYYY-MM), all charged on its first day. */
+/** A FOCUS CSV of `lines` in billing period `period` (YYYY-MM), charged on their day (default the first). */
 export function focusCsv(lines: readonly TestLine[], period: string): string {
   const start = `${period}-01T00:00:00Z`;
   const [y, m] = period.split('-').map(Number) as [number, number];
@@ -52,8 +57,8 @@ export function focusCsv(lines: readonly TestLine[], period: string): string {
       l.currency ?? 'USD',
       start,
       end,
-      start,
-      day,
+      l.day ? `${l.day}T00:00:00Z` : start,
+      l.day ? nextDay(l.day) : day,
       l.category ?? 'Usage',
       l.billed,
       l.effective,
