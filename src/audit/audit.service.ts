@@ -56,15 +56,22 @@ export class AuditService {
   async list(filter: {
     action?: string;
     actor?: string;
+    target?: string;
     since?: Date;
     limit: number;
   }): Promise<AuditEventView[]> {
     const rows = (await this.dataSource.query(
       `SELECT id, at, actor, actor_role, action, target, before, after FROM audit_event
         WHERE ($1::text IS NULL OR action = $1) AND ($2::text IS NULL OR actor = $2)
-          AND ($3::timestamptz IS NULL OR at >= $3)
+          AND ($3::timestamptz IS NULL OR at >= $3) AND ($5::text IS NULL OR target = $5)
         ORDER BY at DESC, id DESC LIMIT $4`,
-      [filter.action ?? null, filter.actor ?? null, filter.since ?? null, filter.limit],
+      [
+        filter.action ?? null,
+        filter.actor ?? null,
+        filter.since ?? null,
+        filter.limit,
+        filter.target ?? null,
+      ],
     )) as Record<string, unknown>[];
     return rows.map((r) => ({
       id: Number(r['id']),

@@ -6,12 +6,8 @@ import { principalOf } from './auth.guard.js';
 import { Authenticator } from './authenticator.js';
 import { ROLES } from './roles.js';
 import { sessionCookie } from './session-cookie.js';
-
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
+import { escapeHtml } from '../web/html.js';
+import { layout } from '../web/layout.js';
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -67,16 +63,19 @@ export class LoginController {
     res.redirect(303, '/login');
   }
 
-  /** Placeholder home until the web UI (issue 8): who is signed in. */
+  /** Home: who is signed in and where to go (the overview page comes with issue 8). */
   @Get()
   @Allow(...ROLES)
   home(@Req() req: Request, @Res() res: Response): void {
     const p = principalOf(req);
     res.type('html').send(
-      page(
+      layout(
         'Home',
-        `<h1>finops-chargeback</h1><p>Signed in as <strong>${escapeHtml(p.name)}</strong> (${p.role}${p.teams.length ? `: ${escapeHtml(p.teams.join(', '))}` : ''}).</p>
-<p><a href="/api/docs">API documentation</a></p><form method="post" action="/logout"><button type="submit">Sign out</button></form>`,
+        p,
+        '/',
+        `<h1>finops-chargeback</h1><p>Signed in as <strong>${escapeHtml(p.name)}</strong>.</p>
+<ul><li><a href="/recommendations">Recommendations</a>: what to change, what it saves, and your decisions</li>
+<li><a href="/api/docs">API documentation</a></li></ul>`,
       ),
     );
   }

@@ -55,7 +55,9 @@ describe('web sign-in', () => {
     const session = cookie.split(';')[0]!;
     const home = await fetch(`${base}/`, { headers: { cookie: session } });
     assert.equal(home.status, 200);
-    assert.match(await home.text(), /Signed in as <strong>test-lead-web<\/strong> \(lead: web\)/);
+    const text = await home.text();
+    assert.match(text, /Signed in as <strong>test-lead-web<\/strong>/);
+    assert.match(text, /<span class="who">test-lead-web \(lead: web\)<\/span>/);
     assert.equal(
       (await fetch(`${base}/api/imports`, { headers: { cookie: session } })).status,
       403,

@@ -1,0 +1,15 @@
+/** Text for HTML: the five characters that could end an element or attribute are escaped. */
+export const escapeHtml = (s: string): string =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+/** Money for a page: thousands separated, two decimals; `unknown` for null. */
+export function moneyText(v: string | null, currency?: string | null): string {
+  if (v === null) return 'unknown';
+  const [int, frac = ''] = (Number(v) < 0 ? v.slice(1) : v).split('.');
+  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const cents = `${frac}00`.slice(0, 2);
+  return `${Number(v) < 0 ? '-' : ''}${grouped}.${cents}${currency ? ` ${currency}` : ''}`;
+}
