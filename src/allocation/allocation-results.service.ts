@@ -22,6 +22,8 @@ export class PeriodCloseError extends Error {
 
 export interface CloseResult {
   period: string;
+  /** Reports written at close (reports/<period>/…), or why one could not be. */
+  reports: string[];
   ruleSetVersion: string;
   closedAt: string;
   closedBy: string;
@@ -113,7 +115,10 @@ export class AllocationResults {
     }
     const closed = (await this.snapshots.closedPeriods()).get(period)!;
     const adjustments = a.lines.filter((l) => l.kind === 'adjustment');
+    const reports = [];
+    for (const hook of this.closeHooks) reports.push(...(await hook(period)));
     return {
+      reports,
       period,
       ruleSetVersion: a.ruleSet.version,
       closedAt: closed.closedAt,
@@ -122,6 +127,16 @@ export class AllocationResults {
       ...totals(a.lines),
       adjustments: { ...totals(adjustments), lines: adjustments.length },
     };
+  }
+
+  private readonly closeHooks: ((period: string) => Promise<string[]>)[] = [];
+
+  /**
+   * Work to do once a period is closed (the month-end reports); each hook returns the files it
+   * wrote and reports its own failures in them rather than undoing the close.
+   */
+  onClose(hook: (period: string) => Promise<string[]>): void {
+    this.closeHooks.push(hook);
   }
 
   async closedPeriods(): Promise<ClosedPeriod[]> {

@@ -77,7 +77,8 @@ export function addAllocationCommands(
           : `closed ${r.period} with rule set ${r.ruleSetVersion}: ${r.lines} allocation lines, EffectiveCost ${r.effective}, BilledCost ${r.billed}` +
               (r.adjustments.lines
                 ? `, including ${r.adjustments.lines} adjustments restating closed periods (EffectiveCost ${r.adjustments.effective})`
-                : ''),
+                : '') +
+              r.reports.map((f) => `\n  ${f}`).join(''),
       );
     });
 

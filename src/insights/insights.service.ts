@@ -219,6 +219,30 @@ export class InsightsService {
     return (await this.list({ limit: 1000 }, { kind: 'all' })).find((a) => a.id === id)!;
   }
 
+  /**
+   * What the organisation's spend in `period` was forecast to be from the history before it
+   * began (null without at least four weeks of it): the report's "vs forecast".
+   */
+  async monthForecast(period: string): Promise<string | null> {
+    const start = `${period}-01`;
+    const s = await dailySeries(
+      this.dataSource,
+      this.allocation,
+      addDays(start, -HISTORY_DAYS),
+      start,
+    );
+    const first = s.total.findIndex((v) => v.gt(0));
+    if (first < 0 || s.days.length - first < 28) return null;
+    const days =
+      (Date.parse(`${shiftPeriod(period, 1)}-01T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) /
+      86_400_000;
+    const f = forecastDaily(
+      s.days.slice(first).map((day, i) => ({ day, cost: s.total[first + i]!.toNumber() })),
+      days,
+    );
+    return cents(f.days.reduce((a, d) => a + d.cost, 0));
+  }
+
   /** Month-end and the next three months per team and for the organisation. */
   async forecast(scope: TeamScope, now = new Date()): Promise<ForecastReport> {
     const s = await this.series(now);

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { summarize } from '../allocation/allocation-summary.js';
 import { UnitCostsService } from '../allocation/unit-costs.service.js';
 import type { TeamScope } from '../auth/team-scope.js';
 import { APP_CONFIG, AppConfig } from '../config/app-config.js';
+import { ALL_TEAMS } from '../auth/team-scope.js';
 import { D } from '../gpu/gpu-cost-split.js';
 import { ChargebackInput, ChargebackModel } from './workbook/chargeback-model.js';
 import { writeChargebackWorkbook } from './workbook/chargeback-writer.js';
@@ -24,13 +25,25 @@ export interface ChargebackRequest {
 
 /** The chargeback workbook of a period, from its allocation (a closed period's snapshot). */
 @Injectable()
-export class ChargebackReportService {
+export class ChargebackReportService implements OnModuleInit {
   constructor(
     private readonly results: AllocationResults,
     private readonly snapshots: AllocationSnapshots,
     private readonly unitCosts: UnitCostsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** At month close the workbook (effective basis, all teams) is written to reports/<period>/. */
+  onModuleInit(): void {
+    this.results.onClose(async (period) => {
+      try {
+        const request = { period, basis: 'effective' as const, scope: ALL_TEAMS, generatedBy: 'period close' };
+        return [(await this.writeFile(request)).file];
+      } catch (err) {
+        return [`chargeback workbook not written: ${(err as Error).message}`];
+      }
+    });
+  }
 
   /** Default file: `reports/<period>/chargeback-<period>.xlsx`. */
   defaultFile(period: string): string {

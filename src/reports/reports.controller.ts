@@ -9,10 +9,24 @@ import { Allow } from '../auth/access.decorators.js';
 import { principalOf } from '../auth/auth.guard.js';
 import { scopeOf } from '../auth/team-scope.js';
 import { ChargebackReportService } from './chargeback-report.service.js';
+import { executiveHtml } from './executive/executive-html.js';
+import { writeExecutivePdf } from './executive/executive-pdf.js';
+import { ExecutiveReportService } from './executive/executive-report.service.js';
 import { writeChargebackWorkbook } from './workbook/chargeback-writer.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const query = z.object({ basis: z.enum(COST_BASES).default('effective') }).strict();
+
+/** `YYYY-MM.<ext>` for one of the report's formats, or a 404 that says what to ask for. */
+function reportFile<F extends string>(file: string, formats: readonly F[]): { period: string; format: F } {
+  const m = /^(\d{4}-(?:0[1-9]|1[0-2]))\.([a-z]+)$/.exec(file);
+  if (!m || !formats.includes(m[2] as F))
+    throw new NotFoundException({
+      error: 'not_found',
+      message: `no report "${file}"; ask for ${formats.map((f) => `YYYY-MM.${f}`).join(' or ')}`,
+    });
+  return { period: m[1]!, format: m[2] as F };
+}
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -20,8 +34,39 @@ const query = z.object({ basis: z.enum(COST_BASES).default('effective') }).stric
 export class ReportsController {
   constructor(
     private readonly chargeback: ChargebackReportService,
+    private readonly executive: ExecutiveReportService,
     private readonly audit: AuditService,
   ) {}
+
+  @Get('executive/:file')
+  @Allow('admin', 'finance', 'executive')
+  @ApiProduces('text/html', 'application/pdf')
+  @ApiOkResponse({
+    description:
+      'The monthly executive report of period P as `P.html` (self-contained, inline SVG charts) or `P.pdf`: headline numbers and the 12-month trend first, then teams, movers, unit costs, GPU, savings, anomalies and data freshness',
+  })
+  async executiveReport(
+    @Param('file') file: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { period, format } = reportFile(file, ['html', 'pdf'] as const);
+    const report = await this.executive.build(period);
+    const principal = principalOf(req);
+    await this.audit.record({
+      actor: principal.name,
+      actorRole: principal.role,
+      action: 'report.downloaded',
+      target: `executive/${file}`,
+    });
+    if (format === 'html') {
+      res.type('html').send(executiveHtml(report));
+      return;
+    }
+    res.type('application/pdf');
+    res.setHeader('content-disposition', `attachment; filename="executive-${period}.pdf"`);
+    await writeExecutivePdf(report, res);
+  }
 
   @Get('chargeback/:file')
   @Allow('admin', 'finance', 'executive', 'lead')
@@ -37,13 +82,7 @@ export class ReportsController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const m = /^(\d{4}-(?:0[1-9]|1[0-2]))\.xlsx$/.exec(file);
-    if (!m)
-      throw new NotFoundException({
-        error: 'not_found',
-        message: `no report "${file}"; ask for YYYY-MM.xlsx`,
-      });
-    const period = m[1]!;
+    const { period } = reportFile(file, ['xlsx'] as const);
     const { basis } = validate(query, q);
     const principal = principalOf(req);
     const input = await this.chargeback.input({

@@ -32,6 +32,7 @@ const EXPECTED: Record<string, 'public' | Role[]> = {
   'GET /api/periods': ['admin', 'finance', 'executive'],
   'POST /api/periods/:period/close': ['admin', 'finance'],
   'GET /api/reports/chargeback/:file': ['admin', 'finance', 'executive', 'lead'],
+  'GET /api/reports/executive/:file': ['admin', 'finance', 'executive'],
   'GET /api/recommendations': ['admin', 'finance', 'executive', 'lead'],
   'GET /api/recommendations/:id': ['admin', 'finance', 'executive', 'lead'],
   'PATCH /api/recommendations/:id': ['admin', 'lead'],

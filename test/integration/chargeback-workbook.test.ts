@@ -212,7 +212,12 @@ describe('chargeback workbook', () => {
       generatedBy: 'test',
     });
     assert.equal(file, path.join(ctx.dir, 'reports', '2024-08', 'chargeback-2024-08.xlsx'));
-    assert.deepEqual(readdirSync(path.dirname(file)), ['chargeback-2024-08.xlsx']);
+    // Closing wrote the executive report beside it; no partial file is left.
+    assert.deepEqual(readdirSync(path.dirname(file)).sort(), [
+      'chargeback-2024-08.xlsx',
+      'executive-2024-08.html',
+      'executive-2024-08.pdf',
+    ]);
     assert.equal(model.summary.total, '130.00');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
