@@ -18,6 +18,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { ReportsModule } from './reports/reports.module.js';
 import { RecommendationsModule } from './recommendations/recommendations.module.js';
 import { InsightsModule } from './insights/insights.module.js';
+import { WebModule } from './web/web.module.js';
 import { SourcesModule } from './sources/sources.module.js';
 
 /** The whole service. The CLI uses the same module without listening on HTTP. */
@@ -40,6 +41,7 @@ export class AppModule {
         ReportsModule,
         RecommendationsModule,
         InsightsModule,
+        WebModule,
         SourcesModule,
         ScheduleModule.forRoot(),
       ],

@@ -1,13 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Allow, Public } from './access.decorators.js';
-import { principalOf } from './auth.guard.js';
+import { Public } from './access.decorators.js';
 import { Authenticator } from './authenticator.js';
-import { ROLES } from './roles.js';
 import { sessionCookie } from './session-cookie.js';
 import { escapeHtml } from '../web/html.js';
-import { layout } from '../web/layout.js';
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -61,22 +58,5 @@ export class LoginController {
   logout(@Req() req: Request, @Res() res: Response): void {
     res.setHeader('set-cookie', sessionCookie(req, '', 0));
     res.redirect(303, '/login');
-  }
-
-  /** Home: who is signed in and where to go (the overview page comes with issue 8). */
-  @Get()
-  @Allow(...ROLES)
-  home(@Req() req: Request, @Res() res: Response): void {
-    const p = principalOf(req);
-    res.type('html').send(
-      layout(
-        'Home',
-        p,
-        '/',
-        `<h1>finops-chargeback</h1><p>Signed in as <strong>${escapeHtml(p.name)}</strong>.</p>
-<ul><li><a href="/recommendations">Recommendations</a>: what to change, what it saves, and your decisions</li>
-<li><a href="/api/docs">API documentation</a></li></ul>`,
-      ),
-    );
   }
 }

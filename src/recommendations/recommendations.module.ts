@@ -6,11 +6,10 @@ import { InsightsModule } from '../insights/insights.module.js';
 import { RecommendationScheduler } from './recommendation-scheduler.js';
 import { RecommendationsController } from './recommendations.controller.js';
 import { RecommendationsService } from './recommendations.service.js';
-import { RecommendationsPage } from '../web/recommendations.page.js';
 
 @Module({
   imports: [AllocationModule, IngestionModule, InsightsModule],
-  controllers: [RecommendationsController, RecommendationsPage],
+  controllers: [RecommendationsController],
   providers: [RecommendationsService, RecommendationScheduler, PricesService],
   exports: [RecommendationsService, RecommendationScheduler, PricesService],
 })

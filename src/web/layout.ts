@@ -13,19 +13,33 @@ form.filters{display:flex;gap:1rem;align-items:end;flex-wrap:wrap;margin:.5rem 0
 select,input,textarea,button{font:inherit;padding:.3rem .5rem}button{cursor:pointer}
 .error{color:var(--bad)}.notice{color:var(--ok)}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{color:var(--muted)}
 pre{background:#f6f8fa;padding:.75rem;overflow:auto;max-height:24rem}.decisions{display:flex;gap:1.5rem;flex-wrap:wrap}
-.decisions form{border:1px solid var(--line);padding:.75rem;border-radius:4px}:focus-visible{outline:3px solid #fb8c00}`;
+.decisions form{border:1px solid var(--line);padding:.75rem;border-radius:4px}
+.tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(13rem,1fr));gap:.75rem;margin:1rem 0}.tile{border:1px solid var(--line);border-radius:6px;padding:.75rem}
+.tile .value{font-size:1.4rem;font-weight:600}.tile .label,.tile .detail{color:var(--muted);font-size:.85rem}svg{max-width:100%;height:auto}:focus-visible{outline:3px solid #fb8c00}`;
 
-export const NAV = [
-  { href: '/', label: 'Home' },
-  { href: '/recommendations', label: 'Recommendations' },
-] as const;
+/** The pages, and who sees each in the navigation (the routes check the same roles). */
+export const NAV: { href: string; label: string; roles: readonly string[] }[] = [
+  { href: '/', label: 'Overview', roles: ['admin', 'finance', 'executive', 'lead', 'service'] },
+  {
+    href: '/recommendations',
+    label: 'Recommendations',
+    roles: ['admin', 'finance', 'executive', 'lead'],
+  },
+  { href: '/chargeback', label: 'Chargeback', roles: ['admin', 'finance', 'executive', 'lead'] },
+  { href: '/gpu', label: 'GPU efficiency', roles: ['admin', 'finance', 'executive', 'lead'] },
+  { href: '/reports', label: 'Reports', roles: ['admin', 'finance', 'executive'] },
+  { href: '/imports', label: 'Imports', roles: ['admin', 'finance', 'service'] },
+  { href: '/settings', label: 'Settings', roles: ['admin', 'finance'] },
+];
 
 /** A page of the web UI: navigation, who is signed in, the content. */
 export function layout(title: string, who: Principal, current: string, body: string): string {
-  const nav = NAV.map(
-    (n) =>
-      `<a href="${n.href}"${n.href === current ? ' aria-current="page"' : ''}>${escapeHtml(n.label)}</a>`,
-  ).join('');
+  const nav = NAV.filter((n) => n.roles.includes(who.role))
+    .map(
+      (n) =>
+        `<a href="${n.href}"${n.href === current ? ' aria-current="page"' : ''}>${escapeHtml(n.label)}</a>`,
+    )
+    .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · finops-chargeback</title><style>${STYLE}</style></head>

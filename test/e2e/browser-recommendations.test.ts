@@ -1,28 +1,15 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { AuditService } from '../../src/audit/audit.service.js';
-import { createHttpApp } from '../../src/http-app.js';
-import { SampleDataLoader } from '../../src/ingestion/sample-data.loader.js';
 import { RecommendationsService } from '../../src/recommendations/recommendations.service.js';
 import { ARTIFACTS, launchBrowser, SKIP_BROWSER } from '../support/browser.js';
-import { testConfig, testLogger } from '../support/test-app.js';
-import { createTestDatabase } from '../support/test-db.js';
+import { createSampleApp } from '../support/sample-app.js';
 import { bearer } from '../support/tokens.js';
 
 describe('the Recommendations page in a browser', { skip: SKIP_BROWSER }, () => {
   it('signs a lead in, shows only their team, and records a dismissal with its reason', async () => {
-    const app = await createHttpApp(
-      testConfig(await createTestDatabase(), { sampleData: 'auto' }),
-      testLogger(),
-    );
-    await app.listen(0, '127.0.0.1');
-    after(() => app.close());
-    const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    await app.get(SampleDataLoader).loadIfFirstStart();
-    await app
-      .get(RecommendationsService)
-      .run({ actor: 'test', now: new Date('2026-11-22T00:00:00Z') });
+    const { app, base } = await createSampleApp();
     const token = (await bearer(app, 'lead', ['web'])).authorization.replace('Bearer ', '');
 
     const browser = await launchBrowser();

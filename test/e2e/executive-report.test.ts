@@ -3,15 +3,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { AllocationResults } from '../../src/allocation/allocation-results.service.js';
-import { createHttpApp } from '../../src/http-app.js';
-import { SampleDataLoader } from '../../src/ingestion/sample-data.loader.js';
-import { RecommendationsService } from '../../src/recommendations/recommendations.service.js';
 import { moneyText } from '../../src/web/html.js';
 import { ARTIFACTS, launchBrowser, SKIP_BROWSER } from '../support/browser.js';
-import { testConfig, testLogger } from '../support/test-app.js';
-import { createTestDatabase } from '../support/test-db.js';
+import { createSampleApp } from '../support/sample-app.js';
 import { bearer } from '../support/tokens.js';
 
 const hasPdftoppm = (() => {
@@ -28,18 +24,7 @@ const SKIP_PDF = hasPdftoppm
 if (SKIP_PDF) console.log(`# SKIP executive PDF check: ${SKIP_PDF}`);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'finops-exec-'));
-const app = await createHttpApp(
-  testConfig(await createTestDatabase(), {
-    sampleData: 'auto',
-    reportsDir: path.join(dir, 'reports'),
-  }),
-  testLogger(),
-);
-await app.listen(0, '127.0.0.1');
-after(() => app.close());
-const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-await app.get(SampleDataLoader).loadIfFirstStart();
-await app.get(RecommendationsService).run({ actor: 'test', now: new Date('2026-11-22T00:00:00Z') });
+const { app, base } = await createSampleApp({ reportsDir: path.join(dir, 'reports') });
 const executive = await bearer(app, 'executive');
 const get = (route: string, headers = executive) => fetch(`${base}${route}`, { headers });
 

@@ -56,7 +56,7 @@ describe('web sign-in', () => {
     const home = await fetch(`${base}/`, { headers: { cookie: session } });
     assert.equal(home.status, 200);
     const text = await home.text();
-    assert.match(text, /Signed in as <strong>test-lead-web<\/strong>/);
+    assert.match(text, /<h1>Overview<\/h1>/);
     assert.match(text, /<span class="who">test-lead-web \(lead: web\)<\/span>/);
     assert.equal(
       (await fetch(`${base}/api/imports`, { headers: { cookie: session } })).status,

@@ -1,30 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../src/audit/audit.service.js';
-import { createHttpApp } from '../../src/http-app.js';
-import { SampleDataLoader } from '../../src/ingestion/sample-data.loader.js';
 import type { RecommendationView } from '../../src/recommendations/recommendation-view.js';
 import {
   RecommendationsService,
   RecommendRunResult,
 } from '../../src/recommendations/recommendations.service.js';
-import { testConfig, testLogger } from '../support/test-app.js';
-import { createTestDatabase } from '../support/test-db.js';
+import { createSampleApp, SAMPLE_NOW } from '../support/sample-app.js';
 import { bearer } from '../support/tokens.js';
 
-const app = await createHttpApp(
-  testConfig(await createTestDatabase(), { sampleData: 'auto' }),
-  testLogger(),
-);
-await app.listen(0, '127.0.0.1');
-after(() => app.close());
-const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+const { app, base, run: first } = await createSampleApp();
 const db = app.get(DataSource);
 const service = app.get(RecommendationsService);
-assert.equal(await app.get(SampleDataLoader).loadIfFirstStart(), true);
-const now = new Date('2026-11-22T00:00:00Z');
-const first = await service.run({ actor: 'test', now });
+const now = SAMPLE_NOW;
 
 type Body = Record<string, unknown>;
 const call = async <T = Body>(route: string, headers: Record<string, string>, body?: unknown) => {
