@@ -79,6 +79,18 @@ ${tile('Anomalies', String(h.anomalies), 'this month')}</div>
 ${table('Teams that moved most', ['Team', 'This month', 'Change', '%'], moverRows(r.movers.teams), [1, 2, 3])}
 ${table('Services that moved most', ['Service', 'This month', 'Change', '%'], moverRows(r.movers.services), [1, 2, 3])}
 ${table(
+  'Anomalies this month',
+  ['Scope', 'Days', 'Impact', 'Status'],
+  r.anomalies.map((a) => [
+    e(`${a.scopeKind} ${a.scope}`),
+    a.startDay === a.endDay ? a.startDay : `${a.startDay} to ${a.endDay}`,
+    moneyText(a.impact),
+    e(a.status),
+  ]),
+  [2],
+  'No anomalies this month.',
+)}
+${table(
   'Data freshness',
   ['Source', 'Kind', 'Data through', 'Imported'],
   r.freshness.map((f) => [

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -32,6 +32,7 @@ describe('finops CLI', () => {
       ['prices', 'refresh'],
       ['anomalies'],
       ['forecast'],
+      ['report', 'executive'],
     ]) {
       const r = finops(...cmd, '--help');
       assert.equal(r.status, 0, `${cmd.join(' ')}: ${r.stderr}`);
@@ -221,6 +222,20 @@ describe('finops CLI', () => {
     const anomalies = finops('anomalies', '--json');
     assert.equal(anomalies.status, 0, anomalies.stderr);
     assert.equal((JSON.parse(anomalies.stdout) as { run: { to: string } }).run.to, '2024-09-30');
+    const pdf = path.join(mkdtempSync(path.join(os.tmpdir(), 'finops-exec-cli-')), 'exec.pdf');
+    const exec = finops(
+      'report',
+      'executive',
+      '--period',
+      '2024-09',
+      '--format',
+      'pdf',
+      '--out',
+      pdf,
+    );
+    assert.equal(exec.status, 0, exec.stderr);
+    assert.match(exec.stdout, /^wrote .*exec\.pdf: total [\d.]+ USD, \d+ teams, \d+ anomalies\n$/);
+    assert.equal(readFileSync(pdf).subarray(0, 5).toString(), '%PDF-');
     const prices = finops('prices', 'refresh');
     assert.equal(prices.status, 1);
     assert.equal(

@@ -62,6 +62,7 @@ describe('the monthly executive report', () => {
     assert.equal(html.match(/<svg /g)?.length, 2, 'trend and teams charts');
     assert.doesNotMatch(html, /(src|href)="https?:/, 'self-contained');
     assert.match(html, /<h1>Cloud spend, September 2024<\/h1>/);
+    assert.match(html, /id="variance-volume">[+-]?[\d,]+\.\d\d</, 'the change split into effects');
     const gpu = (await (await get('/api/gpu/efficiency?period=2024-09')).json()) as {
       total: { effectiveCost: string };
     };

@@ -4,7 +4,7 @@ import { AuditService } from '../../src/audit/audit.service.js';
 import type { AnomalyView, ForecastReport } from '../../src/insights/insights.service.js';
 import { addDays } from '../../src/insights/forecast.js';
 import type { TestLine } from '../support/focus-lines.js';
-import { createAllocationApp } from '../support/allocation-app.js';
+import { createAllocationApp, TEAM_TAG_RULE_SET } from '../support/allocation-app.js';
 import { bearer } from '../support/tokens.js';
 
 const RULES = `
@@ -13,13 +13,7 @@ organisation:
     costCenters:
       - costCenter: CC-1
         teams: [search, ml]
-ruleSets:
-  - version: v1
-    effectiveFrom: 2024-01
-    rules:
-      - name: team tag
-        team: { tag: team }
-`;
+${TEAM_TAG_RULE_SET}`;
 
 // July to September 2024, every day: search 100 on weekdays and 50 at weekends, ml 200 a day,
 // and on 20 September ml spends 700 instead of 200.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AllocationReport } from '../../src/allocation/allocation-views.js';
 import type { CostReport } from '../../src/billing/cost-query.js';
-import { createAllocationApp } from '../support/allocation-app.js';
+import { createAllocationApp, TEAM_TAG_RULE_SET } from '../support/allocation-app.js';
 import { bearer } from '../support/tokens.js';
 
 // ml's cost comes from its account (no tag) and a share of support; a tagged line in ml's
@@ -13,13 +13,7 @@ organisation:
     costCenters:
       - costCenter: CC-1
         teams: [search, ml]
-ruleSets:
-  - version: v1
-    effectiveFrom: 2024-01
-    rules:
-      - name: team tag
-        team: { tag: team }
-      - name: ml account
+${TEAM_TAG_RULE_SET}      - name: ml account
         when: { subAccount: '222' }
         team: ml
     pools:

@@ -7,7 +7,7 @@ import type {
   AllocationReport,
 } from '../../src/allocation/allocation-views.js';
 import type { TestLine } from '../support/focus-lines.js';
-import { createAllocationApp } from '../support/allocation-app.js';
+import { createAllocationApp, TEAM_TAG_RULE_SET } from '../support/allocation-app.js';
 import { bearer } from '../support/tokens.js';
 
 const RULES = `
@@ -16,13 +16,7 @@ organisation:
     costCenters:
       - costCenter: CC-1
         teams: [search, ml]
-ruleSets:
-  - version: v1
-    effectiveFrom: 2024-01
-    rules:
-      - name: team tag
-        team: { tag: team }
-    pools:
+${TEAM_TAG_RULE_SET}    pools:
       - name: support
         when: { service: AWS Support }
         method: proportional

@@ -13,6 +13,15 @@ import { testConfig, testLogger } from './test-app.js';
 import { createTestDatabase } from './test-db.js';
 import { bearer } from './tokens.js';
 
+/** A rule set in force from 2024-01 whose one rule takes the team from the `team` tag. */
+export const TEAM_TAG_RULE_SET = `ruleSets:
+  - version: v1
+    effectiveFrom: 2024-01
+    rules:
+      - name: team tag
+        team: { tag: team }
+`;
+
 /**
  * The HTTP service on a private database with allocation rules and one focus-file source `bill`
  * holding the given periods' lines; `reimport` replaces the file and imports it again.

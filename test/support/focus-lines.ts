@@ -17,6 +17,10 @@ export interface TestLine {
   currency?: string;
   /** The day (YYYY-MM-DD, in the period) the line is charged for; the period's first when left out. */
   day?: string;
+  /** ListCost, PricingQuantity (with PricingUnit `Hours`) and SkuId; empty when left out. */
+  list?: string;
+  quantity?: string;
+  sku?: string;
 }
 
 const HEADER = [
@@ -38,6 +42,10 @@ const HEADER = [
   'Tags',
   'CommitmentDiscountId',
   'CommitmentDiscountStatus',
+  'ListCost',
+  'PricingQuantity',
+  'PricingUnit',
+  'SkuId',
 ];
 
 const nextDay = (d: string) =>
@@ -71,6 +79,10 @@ export function focusCsv(lines: readonly TestLine[], period: string): string {
       l.tags ? JSON.stringify(l.tags) : '',
       l.commitmentId ?? '',
       l.commitmentStatus ?? '',
+      l.list ?? '',
+      l.quantity ?? '',
+      l.quantity ? 'Hours' : '',
+      l.sku ?? '',
     ]
       .map(csvCell)
       .join(','),

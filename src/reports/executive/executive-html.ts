@@ -59,7 +59,9 @@ ${moversTable('Business units', r.businessUnits)}
         `<tr><td>${e(t.key)}</td><td>${e(t.businessUnit ?? '')}</td><td class="num">${moneyText(t.current)}</td><td class="num">${moneyText(t.previous)}</td><td class="num">${signed(t.delta)}</td></tr>`,
     )
     .join('')}</tbody></table>
-<h2>What moved the total</h2><p>The largest changes against last month, by team, service and provider (price, volume and commitment-coverage effects are not separated yet).</p>
+<h2>What moved the total</h2><p>Of the change of ${signed(r.variance.total)}: <strong id="variance-volume">${signed(r.variance.volume)}</strong> volume (using more or less), <strong id="variance-price">${signed(r.variance.price)}</strong> list price, <strong id="variance-commitment">${signed(r.variance.commitment)}</strong> commitment coverage and discounts${Number(r.variance.unsplit) !== 0 ? `, ${signed(r.variance.unsplit)} on items without quantities or list prices` : ''}.</p>
+${r.variance.top.length ? `<table><caption>Items that moved most</caption><thead><tr><th scope="col">Item</th><th class="num" scope="col">Change</th><th class="num" scope="col">Volume</th><th class="num" scope="col">Price</th><th class="num" scope="col">Commitment</th></tr></thead><tbody>${r.variance.top.map((v) => `<tr><td>${e(v.item)}</td><td class="num">${signed(v.total)}</td><td class="num">${signed(v.volume)}</td><td class="num">${signed(v.price)}</td><td class="num">${signed(v.commitment)}</td></tr>`).join('')}</tbody></table>` : ''}
+<p>The largest changes by team, service and provider:</p>
 <div class="movers">${moversTable('Teams', r.movers.teams)}${moversTable('Services', r.movers.services)}${moversTable('Providers', r.movers.providers)}</div>
 <h2>Unit costs</h2>${
     r.unitCosts.length

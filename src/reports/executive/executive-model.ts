@@ -2,6 +2,7 @@ import type { SourceFreshness } from '../../allocation/allocation-snapshots.js';
 import type { UnitCost } from '../../allocation/unit-costs.js';
 import { D } from '../../gpu/gpu-cost-split.js';
 import type { AnomalyView } from '../../insights/insights.service.js';
+import type { VarianceSplit } from './variance.js';
 
 /** A change from the previous period: amount and percent (null when there was nothing before). */
 export interface Change {
@@ -38,6 +39,8 @@ export interface ExecutiveReport {
   teams: (Mover & { businessUnit: string | null })[];
   /** The largest moves against the previous month. */
   movers: { teams: Mover[]; services: Mover[]; providers: Mover[] };
+  /** The change split into volume, list price and commitment (discount) effects. */
+  variance: VarianceSplit;
   unitCosts: UnitCost[];
   gpu: {
     spend: string;

@@ -109,6 +109,18 @@ export async function writeExecutivePdf(r: ExecutiveReport, out: Writable): Prom
     [2, 3, 4],
   );
   heading(doc, 'What moved the total');
+  paragraph(
+    doc,
+    `Of the change of ${signed(r.variance.total)}: ${signed(r.variance.volume)} volume, ${signed(r.variance.price)} list price, ${signed(r.variance.commitment)} commitment coverage and discounts${Number(r.variance.unsplit) !== 0 ? `, ${signed(r.variance.unsplit)} on items without quantities or list prices` : ''}.`,
+  );
+  if (r.variance.top.length)
+    table(
+      doc,
+      ['Item', 'Change', 'Volume', 'Price', 'Commitment'],
+      r.variance.top.map((v) => [v.item, signed(v.total), signed(v.volume), signed(v.price), signed(v.commitment)]),
+      [0.4, 0.15, 0.15, 0.15, 0.15],
+      [1, 2, 3, 4],
+    );
   for (const [name, ms] of [['Teams', r.movers.teams], ['Services', r.movers.services], ['Providers', r.movers.providers]] as const)
     table(doc, [name, 'This month', 'Change', '%'], moverRows(ms), [0.46, 0.2, 0.2, 0.14], [1, 2, 3]);
   heading(doc, 'Unit costs');

@@ -20,6 +20,7 @@ import { GpuEfficiencyService } from '../../gpu/gpu-efficiency.service.js';
 import { InsightsService } from '../../insights/insights.service.js';
 import { RecommendationsService } from '../../recommendations/recommendations.service.js';
 import { cents, change, ExecutiveReport, movers } from './executive-model.js';
+import { varianceSplit } from './variance.js';
 
 export type ExecutiveFormat = 'html' | 'pdf';
 
@@ -149,6 +150,7 @@ export class ExecutiveReportService implements OnModuleInit {
         services: movers(await byKey(period, 'service'), await byKey(previous, 'service'), 5),
         providers: movers(await byKey(period, 'provider'), await byKey(previous, 'provider'), 5),
       },
+      variance: await varianceSplit(this.dataSource, period, previous),
       unitCosts: await this.unitCosts.forPeriod(period, 'effective', ALL_TEAMS).catch((err) => {
         if (err instanceof NoRuleSetError) return [];
         throw err;
