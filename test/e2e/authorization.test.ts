@@ -37,6 +37,7 @@ const EXPECTED: Record<string, 'public' | Role[]> = {
   'GET /api/recommendations/:id': ['admin', 'finance', 'executive', 'lead'],
   'PATCH /api/recommendations/:id': ['admin', 'lead'],
   'POST /api/recommendations/run': ['admin', 'service'],
+  'POST /anomalies/:id': ['admin', 'finance', 'lead'],
   'GET /chargeback': ['admin', 'finance', 'executive', 'lead'],
   'GET /gpu': ['admin', 'finance', 'executive', 'lead'],
   'GET /reports': ['admin', 'finance', 'executive'],

@@ -95,6 +95,32 @@ describe('anomalies and forecasts from daily spend', () => {
     assert.equal(kept.status, 'expected');
   });
 
+  it('lets a lead review their anomaly from the overview page', async () => {
+    const lead = await bearer(ctx.app, 'lead', ['ml']);
+    const page = await (await fetch(`${ctx.base}/?period=2024-09`, { headers: lead })).text();
+    const id = /<form method="post" action="\/anomalies\/(\d+)">/.exec(page)?.[1];
+    assert.ok(id, 'the anomaly has a review form');
+    assert.match(page, new RegExp(`<label for="status-${id}">Status</label>`));
+    const res = await fetch(`${ctx.base}/anomalies/${id}`, {
+      method: 'POST',
+      headers: { ...lead, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ status: 'resolved', note: 'job capped', period: '2024-09' }),
+      redirect: 'manual',
+    });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), '/?period=2024-09');
+    const after = (await ctx.call<AnomalyView[]>('/api/anomalies?team=ml')).body[0]!;
+    assert.deepEqual([after.status, after.statusNote], ['resolved', 'job capped']);
+    const other = await bearer(ctx.app, 'lead', ['search']);
+    const denied = await fetch(`${ctx.base}/anomalies/${id}`, {
+      method: 'POST',
+      headers: { ...other, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ status: 'open' }),
+      redirect: 'manual',
+    });
+    assert.equal(denied.status, 404);
+  });
+
   it('forecasts October per team with the weekday pattern', async () => {
     const f = (await ctx.call<ForecastReport>('/api/forecast')).body;
     assert.equal(f.asOf, '2024-09-30');
