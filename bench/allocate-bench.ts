@@ -6,6 +6,7 @@
 import { BusinessMetricsService } from '../src/allocation/business-metrics.service.js';
 import { AuditService } from '../src/audit/audit.service.js';
 import pg from 'pg';
+import { createBenchSource } from './bench-source.js';
 import type { DataSource } from 'typeorm';
 import type { AllocationConfig } from '../src/allocation/allocation-config.js';
 import { AllocationService } from '../src/allocation/allocation.service.js';
@@ -75,25 +76,7 @@ export async function seedCostLines(url: string, rows: number): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const [source] = (
-      await client.query(
-        `INSERT INTO billing_source (name, kind) VALUES ('bench', 'focus-file') RETURNING id`,
-      )
-    ).rows as { id: number }[];
-    const [run] = (
-      await client.query(
-        `INSERT INTO import_run (source_id, trigger, file_name, status) VALUES ($1, 'cli', 'bench', 'succeeded') RETURNING id`,
-        [source!.id],
-      )
-    ).rows as { id: string }[];
-    // The layout the importer makes: a partition per month, a sub-partition per source.
-    await client.query(
-      `CREATE TABLE cost_record_2024_09 PARTITION OF cost_record
-         FOR VALUES FROM ('2024-09-01') TO ('2024-10-01') PARTITION BY LIST (source_id)`,
-    );
-    await client.query(
-      `CREATE TABLE cost_record_2024_09_s${source!.id} PARTITION OF cost_record_2024_09 FOR VALUES IN (${source!.id})`,
-    );
+    const { sourceId, runId } = await createBenchSource(client);
     await client.query(
       `INSERT INTO cost_record (source_id, import_run_id, billing_period, source_line, billed_cost,
               effective_cost, billing_currency, billing_period_start, billing_period_end,
@@ -117,7 +100,7 @@ export async function seedCostLines(url: string, rows: number): Promise<void> {
               END,
               CASE WHEN g % 501 = 0 THEN 'Unused' END
          FROM generate_series(1, $3) g`,
-      [source!.id, run!.id, rows],
+      [sourceId, runId, rows],
     );
     await client.query('ANALYZE cost_record');
   } finally {

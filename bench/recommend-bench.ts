@@ -6,6 +6,7 @@
  * same run), and the process's peak RSS.
  */
 import pg from 'pg';
+import { createBenchSource } from './bench-source.js';
 import type { DataSource } from 'typeorm';
 import { DEFAULT_ALLOCATION } from '../src/allocation/allocation-config.js';
 import { AllocationService } from '../src/allocation/allocation.service.js';
@@ -36,24 +37,7 @@ async function seed(url: string, n: number): Promise<void> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    const {
-      rows: [source],
-    } = await c.query<{ id: number }>(
-      `INSERT INTO billing_source (name, kind) VALUES ('bench', 'focus-file') RETURNING id`,
-    );
-    const {
-      rows: [run],
-    } = await c.query<{ id: string }>(
-      `INSERT INTO import_run (source_id, trigger, file_name, status) VALUES ($1, 'cli', 'bench', 'succeeded') RETURNING id`,
-      [source!.id],
-    );
-    await c.query(
-      `CREATE TABLE cost_record_2024_09 PARTITION OF cost_record
-         FOR VALUES FROM ('2024-09-01') TO ('2024-10-01') PARTITION BY LIST (source_id)`,
-    );
-    await c.query(
-      `CREATE TABLE cost_record_2024_09_s${source!.id} PARTITION OF cost_record_2024_09 FOR VALUES IN (${source!.id})`,
-    );
+    const { sourceId, runId } = await createBenchSource(c);
     // Resource r: every 10th a bucket, every 50th an idle address, the rest machines of six
     // types; every 100th machine a single-GPU g5.xlarge. 14 daily lines each.
     await c.query(
@@ -89,7 +73,7 @@ async function seed(url: string, n: number): Promise<void> {
                                              ELSE ($5::numeric[])[1 + r % 6] * 24 END AS cost) p
         CROSS JOIN generate_series(0, 13) d
         CROSS JOIN LATERAL (SELECT '2024-09-17'::timestamptz + d * interval '1 day' AS start) s`,
-      [source!.id, run!.id, n, TYPES, PRICES],
+      [sourceId, runId, n, TYPES, PRICES],
     );
     // Hourly CPU and memory of every machine: a level per machine, a daily wave.
     await c.query(
@@ -103,7 +87,7 @@ async function seed(url: string, n: number): Promise<void> {
         CROSS JOIN generate_series(0, 335) h
         CROSS JOIN LATERAL (SELECT base * (1 + 0.3 * sin(h * pi() / 12)) AS lvl) l
         WHERE r % 10 <> 0 AND r % 50 <> 5`,
-      [source!.id, run!.id, n],
+      [sourceId, runId, n],
     );
     await c.query(
       `INSERT INTO gpu_usage (source_id, import_run_id, hour, host, gpu_uuid, model, samples,
@@ -116,7 +100,7 @@ async function seed(url: string, n: number): Promise<void> {
         CROSS JOIN LATERAL (SELECT CASE WHEN r % 300 = 1 AND h > 200 THEN 0
                                         ELSE 0.1 + (r % 7) / 10.0 END AS act) a
         WHERE r % 100 = 1`,
-      [source!.id, run!.id, n],
+      [sourceId, runId, n],
     );
     await c.query('ANALYZE');
   } finally {

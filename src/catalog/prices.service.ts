@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CloudCatalogClient } from '@google-cloud/billing';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config.js';
-import { resolveSecretRef } from '../config/secret-ref.js';
 import { CloudTransport } from '../ingestion/cloud/cloud-transport.js';
 import { createFetchContext } from '../ingestion/cloud/fetch-context.js';
+import { catalogClient } from '../ingestion/cloud/gcp/billing-export-fetcher.js';
 import { LOGGER } from '../logging/logger.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { PriceSourceConfig } from '../recommendations/recommend-config.js';
@@ -124,30 +123,13 @@ export class PricesService {
       case 'aws-pricing':
         return awsPricing(source, ctx, now);
       case 'gcp-billing-catalog':
-        return gcpBillingCatalog(this.gcpClient(source), source.regions, ctx, now);
+        return gcpBillingCatalog(
+          catalogClient(source.endpoint, source.serviceAccountKey, this.transport),
+          source.regions,
+          ctx,
+          now,
+        );
     }
-  }
-
-  private gcpClient(
-    source: Extract<PriceSourceConfig, { kind: 'gcp-billing-catalog' }>,
-  ): CloudCatalogClient {
-    const endpoint = source.endpoint ? new URL(source.endpoint) : undefined;
-    return new CloudCatalogClient({
-      fallback: true,
-      ...(endpoint
-        ? {
-            apiEndpoint: endpoint.hostname,
-            port: Number(endpoint.port) || (endpoint.protocol === 'http:' ? 80 : 443),
-            protocol: endpoint.protocol.replace(':', ''),
-          }
-        : {}),
-      ...(this.transport.gcpAuthClient
-        ? { authClient: this.transport.gcpAuthClient as never }
-        : {}),
-      ...(source.serviceAccountKey
-        ? { credentials: JSON.parse(resolveSecretRef(source.serviceAccountKey)) as object }
-        : {}),
-    });
   }
 
   private async store(

@@ -1,4 +1,5 @@
 import type { DailyPoint } from './forecast.js';
+import { median } from './median.js';
 
 /**
  * Cost anomalies in a daily series (issue 8), a robust method that respects weekly patterns:
@@ -46,12 +47,6 @@ export interface Anomaly {
   maxImpact: number;
   /** Impact as a share of expected; null when nothing was expected (a new series). */
   impactPercent: number | null;
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** Expected spend per day (undefined where too little history). */

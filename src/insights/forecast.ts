@@ -1,3 +1,5 @@
+import { median } from './median.js';
+
 /**
  * Daily spend forecasting with weekday seasonality (issue 8). Method, for a daily series x:
  * 1. Weekday factors: over the last `seasonWeeks` weeks, each day's ratio to the centered 7-day
@@ -92,12 +94,6 @@ function clipOutliers(v: number[]): number[] {
   const med = median(v);
   const spread = 3 * 1.4826 * median(v.map((x) => Math.abs(x - med)));
   return v.map((x) => Math.min(med + spread, Math.max(med - spread, x)));
-}
-
-function median(v: readonly number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 function mean(v: readonly number[]): number {

@@ -6,6 +6,8 @@ import type { Principal } from '../auth/roles.js';
 import type { TeamScope } from '../auth/team-scope.js';
 import { shiftPeriod } from '../billing/billing-period.js';
 import { SqlFilter } from '../database/sql-filter.js';
+import { billedThrough } from '../billing/billed-through.js';
+import { cents } from '../billing/money.js';
 import { D, Dec } from '../gpu/gpu-cost-split.js';
 import { ANOMALY_DEFAULTS, detectAnomalies } from './anomalies.js';
 import { dailySeries } from './daily-series.js';
@@ -69,7 +71,6 @@ const VIEW = `id::int, scope_kind AS "scopeKind", scope, team, to_char(start_day
   status_note AS "statusNote", status_changed_by AS "statusChangedBy", detected_at AS "detectedAt"`;
 
 const money = (v: number) => new D(v).toDecimalPlaces(6).toString();
-const cents = (v: Dec | number) => new D(v).toDecimalPlaces(2, D.ROUND_HALF_UP).toFixed(2);
 
 /**
  * Anomalies and forecasts from daily spend: the organisation's, each team's (by the allocation
@@ -86,12 +87,8 @@ export class InsightsService {
 
   /** The day after the last billed day (exclusive end of history), or null with no data. */
   private async historyEnd(now: Date): Promise<string | null> {
-    const [row] = (await this.dataSource.query(
-      `SELECT max(charge_period_end) AS last FROM cost_record`,
-    )) as { last: Date | null }[];
-    if (!row?.last) return null;
     // Exclusive: a day that ended with the data counts, a day it stops in the middle does not.
-    return new Date(Math.min(now.getTime(), row.last.getTime())).toISOString().slice(0, 10);
+    return (await billedThrough(this.dataSource, now))?.toISOString().slice(0, 10) ?? null;
   }
 
   private async series(now: Date) {
@@ -193,9 +190,7 @@ export class InsightsService {
     actor: Principal,
     scope: TeamScope,
   ): Promise<AnomalyView> {
-    const [before] = (await this.dataSource.query(`SELECT ${VIEW} FROM anomaly WHERE id = $1`, [
-      id,
-    ])) as AnomalyView[];
+    const before = await this.byId(id);
     if (!before || (scope.kind === 'teams' && !scope.teams.includes(before.team ?? '')))
       throw new AnomalyNotFoundError(id);
     await this.dataSource.transaction(async (m) => {
@@ -216,7 +211,14 @@ export class InsightsService {
         m,
       );
     });
-    return (await this.list({ limit: 1000 }, { kind: 'all' })).find((a) => a.id === id)!;
+    return (await this.byId(id))!;
+  }
+
+  private async byId(id: number): Promise<AnomalyView | undefined> {
+    const [row] = (await this.dataSource.query(`SELECT ${VIEW} FROM anomaly WHERE id = $1`, [
+      id,
+    ])) as AnomalyView[];
+    return row;
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { EFFECTIVE_SQL } from '../allocation/allocation-sql.js';
 import type { AllocationService } from '../allocation/allocation.service.js';
+import { billedThrough } from '../billing/billed-through.js';
 import { shiftPeriod } from '../billing/billing-period.js';
 import { D, Dec } from '../gpu/gpu-cost-split.js';
 import { machineKeys } from '../gpu/gpu-machines.js';
@@ -30,11 +31,9 @@ export async function recommendationWindow(
   now: Date,
   lookbackDays: number,
 ): Promise<{ from: Date; to: Date } | null> {
-  const [row] = (await ds.query(`SELECT max(charge_period_end) AS last FROM cost_record`)) as {
-    last: Date | null;
-  }[];
-  if (!row?.last) return null;
-  const end = Math.floor(Math.min(now.getTime(), row.last.getTime()) / HOUR) * HOUR;
+  const last = await billedThrough(ds, now);
+  if (!last) return null;
+  const end = Math.floor(last.getTime() / HOUR) * HOUR;
   return { from: new Date(end - lookbackDays * 24 * HOUR), to: new Date(end) };
 }
 

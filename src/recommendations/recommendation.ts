@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { D, Dec } from '../gpu/gpu-cost-split.js';
+import type { ResourceInput } from './inputs.js';
 
 /** Hours in a month, as the providers' monthly figures use them. */
 export const HOURS_PER_MONTH = 730;
@@ -50,6 +51,19 @@ export interface RecommendationOption {
   detail: Record<string, unknown>;
 }
 
+/** The fields of a draft that name the resource it is about and whose it is. */
+export function about(
+  r: ResourceInput,
+): Pick<RecommendationDraft, 'resourceId' | 'resourceName' | 'provider' | 'region' | 'team'> {
+  return {
+    resourceId: r.resourceId,
+    resourceName: r.resourceName,
+    provider: r.provider,
+    region: r.region,
+    team: r.team,
+  };
+}
+
 /** The same kind, resource and proposal give the same fingerprint on every run. */
 export function fingerprint(d: Pick<RecommendationDraft, 'kind' | 'resourceId' | 'proposal'>) {
   const proposal = Object.keys(d.proposal)
@@ -72,17 +86,4 @@ export function riskOf(projected: number): Risk {
 /** A monthly amount from an amount over `hours`. */
 export function perMonth(amount: Dec, hours: number): Dec {
   return hours > 0 ? amount.times(HOURS_PER_MONTH).div(hours) : new D(0);
-}
-
-/** Money as a string with cents (for proposals and titles). */
-export const cents = (v: Dec) => v.toDecimalPlaces(2, D.ROUND_HALF_UP).toFixed(2);
-
-/** p-quantile (0–1) of numbers, linear interpolation; undefined for none. */
-export function quantile(values: readonly number[], p: number): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const pos = (sorted.length - 1) * p;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }

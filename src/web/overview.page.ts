@@ -20,7 +20,7 @@ import { RecommendationsService } from '../recommendations/recommendations.servi
 import { trendChart } from '../reports/executive/charts.js';
 import { change, movers } from '../reports/executive/executive-model.js';
 import { ExecutiveReportService } from '../reports/executive/executive-report.service.js';
-import { escapeHtml as e, moneyText } from './html.js';
+import { escapeHtml as e, moneyText, percentText, signedMoney } from './html.js';
 import { layout } from './layout.js';
 import { choosePeriod, periodPicker, periodsWithData, table } from './widgets.js';
 
@@ -62,8 +62,6 @@ function anomalyTable(
     'No anomalies this month.',
   );
 }
-
-const pct = (v: string | null) => (v === null ? 'new' : `${Number(v) > 0 ? '+' : ''}${v} %`);
 
 /**
  * Overview: the month's spend against the previous month and the forecast, the trend, what
@@ -152,15 +150,10 @@ export class OverviewPage {
     const r = await this.executive.build(period);
     const h = r.headline;
     const moverRows = (ms: typeof r.movers.teams) =>
-      ms.map((m) => [
-        e(m.key),
-        moneyText(m.current),
-        `${Number(m.delta) > 0 ? '+' : ''}${moneyText(m.delta)}`,
-        pct(m.percent),
-      ]);
-    return `<div class="tiles">${tile('Spend (effective)', moneyText(h.effective.current, r.currency), `${pct(h.effective.percent)} vs last month`)}
+      ms.map((m) => [e(m.key), moneyText(m.current), signedMoney(m.delta), percentText(m.percent)]);
+    return `<div class="tiles">${tile('Spend (effective)', moneyText(h.effective.current, r.currency), `${percentText(h.effective.percent)} vs last month`)}
 ${tile('Billed', moneyText(h.billed, r.currency), 'the invoices')}
-${tile('Against forecast', h.forecast ? pct(h.vsForecastPercent) : 'n/a', h.forecast ? `forecast ${moneyText(h.forecast)}` : 'not enough history')}
+${tile('Against forecast', h.forecast ? percentText(h.vsForecastPercent) : 'n/a', h.forecast ? `forecast ${moneyText(h.forecast)}` : 'not enough history')}
 ${tile('Savings open', moneyText(h.openSavings), `a month; ${moneyText(h.realizedSavings)} realized`)}
 ${tile('Anomalies', String(h.anomalies), 'this month')}</div>
 <figure aria-label="Twelve-month trend">${trendChart(r)}</figure>
@@ -193,7 +186,7 @@ ${table(
     const anomalies = (await this.insights.list({ limit: 50 }, scope)).filter((a) =>
       a.startDay.startsWith(period),
     );
-    return `<div class="tiles">${tile('Your teams (allocated)', moneyText(total.current), `${pct(total.percent)} vs last month`)}
+    return `<div class="tiles">${tile('Your teams (allocated)', moneyText(total.current), `${percentText(total.percent)} vs last month`)}
 ${tile('Savings open', moneyText(open.monthlySavings), `${open.total} recommendation(s)`)}
 ${tile('Anomalies', String(anomalies.length), 'this month')}</div>
 ${anomalyTable(anomalies, { role: 'lead' }, period)}

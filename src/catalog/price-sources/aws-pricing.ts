@@ -1,8 +1,7 @@
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
-import { readAwsError } from '../../ingestion/cloud/aws/cost-explorer-fetcher.js';
+import { awsCredentials, readAwsError } from '../../ingestion/cloud/aws/cost-explorer-fetcher.js';
 import { FetchContext, MalformedResponseError } from '../../ingestion/cloud/cloud-fetcher.js';
 import { callProvider } from '../../ingestion/cloud/provider-call.js';
-import { resolveSecretRef } from '../../config/secret-ref.js';
 import type { PriceSourceConfig } from '../../recommendations/recommend-config.js';
 import { InstanceCatalog, RefreshedPrice } from '../instance-catalog.js';
 
@@ -28,18 +27,11 @@ export async function awsPricing(
   ctx: FetchContext,
   now: Date,
 ): Promise<RefreshedPrice[]> {
-  const c = config.credentials;
   const client = new PricingClient({
     region: config.apiRegion,
     endpoint: config.endpoint,
     maxAttempts: 1, // retries are ours (one policy with jitter and a request budget)
-    credentials: c
-      ? async () => ({
-          accessKeyId: resolveSecretRef(c.accessKeyId),
-          secretAccessKey: resolveSecretRef(c.secretAccessKey),
-          sessionToken: c.sessionToken ? resolveSecretRef(c.sessionToken) : undefined,
-        })
-      : undefined,
+    credentials: awsCredentials(config.credentials),
   });
   const wanted = new Set(InstanceCatalog.typesOf('AWS').map((t) => t.instanceType));
   const out: RefreshedPrice[] = [];

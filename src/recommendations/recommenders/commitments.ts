@@ -1,11 +1,7 @@
 import { D, Dec } from '../../gpu/gpu-cost-split.js';
 import type { CommitmentInstrument, RecommendConfig } from '../recommend-config.js';
-import {
-  cents,
-  HOURS_PER_MONTH,
-  RecommendationDraft,
-  RecommendationOption,
-} from '../recommendation.js';
+import { cents } from '../../billing/money.js';
+import { HOURS_PER_MONTH, RecommendationDraft, RecommendationOption } from '../recommendation.js';
 
 /**
  * The on-demand-equivalent commitment level that minimizes cost over an hourly series:

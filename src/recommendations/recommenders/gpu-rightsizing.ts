@@ -3,7 +3,8 @@ import { catalogProvider, InstanceCatalog, InstanceType } from '../../catalog/in
 import type { MigProfile } from '../../catalog/gpu-catalog.js';
 import type { RecommendConfig } from '../recommend-config.js';
 import type { GpuStats, ResourceInput } from '../inputs.js';
-import { cents, perMonth, RecommendationDraft, riskOf } from '../recommendation.js';
+import { cents } from '../../billing/money.js';
+import { perMonth, RecommendationDraft, riskOf, about } from '../recommendation.js';
 
 const DAY = 86_400_000;
 
@@ -24,11 +25,7 @@ export function gpuRightsizing(
   if (measured.length === 0 || measured.length < r.gpus.length) return null;
   const monthly = perMonth(r.effective, windowHours);
   const base = {
-    resourceId: r.resourceId,
-    resourceName: r.resourceName,
-    provider: r.provider,
-    region: r.region,
-    team: r.team,
+    ...about(r),
     currentMonthlyCost: cents(monthly),
   };
   const idleSince = latestIdleStart(measured);

@@ -1,7 +1,8 @@
 import { catalogProvider, InstanceCatalog } from '../../catalog/instance-catalog.js';
 import type { RecommendConfig } from '../recommend-config.js';
 import type { ResourceInput } from '../inputs.js';
-import { cents, perMonth, RecommendationDraft } from '../recommendation.js';
+import { cents } from '../../billing/money.js';
+import { perMonth, RecommendationDraft, about } from '../recommendation.js';
 
 const DAY = 86_400_000;
 
@@ -36,11 +37,7 @@ export function idleResource(
     evidence: Record<string, unknown>,
   ): RecommendationDraft => ({
     kind: 'idle',
-    resourceId: r.resourceId,
-    resourceName: r.resourceName,
-    provider: r.provider,
-    region: r.region,
-    team: r.team,
+    ...about(r),
     title,
     proposal: { action },
     options: [],
@@ -132,11 +129,7 @@ export function orphanedDisk(
   if (stoppedDays !== null && stoppedDays < config.idle.stoppedDays) return null;
   return {
     kind: 'idle',
-    resourceId: r.resourceId,
-    resourceName: r.resourceName,
-    provider: r.provider,
-    region: r.region,
-    team: r.team,
+    ...about(r),
     title: last
       ? `Snapshot and delete disk ${name}: its machine ${machine} has not run for ${Math.floor(stoppedDays!)} days`
       : `Snapshot and delete disk ${name}: its machine ${machine} is not billed any more`,

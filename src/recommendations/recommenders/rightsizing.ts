@@ -2,12 +2,13 @@ import { D } from '../../gpu/gpu-cost-split.js';
 import { catalogProvider, InstanceCatalog, InstanceType } from '../../catalog/instance-catalog.js';
 import type { RecommendConfig } from '../recommend-config.js';
 import type { ResourceInput } from '../inputs.js';
+import { cents } from '../../billing/money.js';
 import {
-  cents,
   perMonth,
   RecommendationDraft,
   RecommendationOption,
   riskOf,
+  about,
 } from '../recommendation.js';
 
 /**
@@ -71,11 +72,7 @@ export function rightsizing(
   if (new D(best.monthlySavings!).lt(config.minMonthlySavings)) return null;
   return {
     kind: 'rightsize',
-    resourceId: r.resourceId,
-    resourceName: r.resourceName,
-    provider: r.provider,
-    region: r.region,
-    team: r.team,
+    ...about(r),
     title: `Resize ${r.resourceName ?? r.resourceId} from ${current.instanceType} to ${best.target}`,
     proposal: { from: current.instanceType, to: best.target },
     options,

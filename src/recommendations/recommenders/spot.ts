@@ -2,7 +2,8 @@ import { D, Dec } from '../../gpu/gpu-cost-split.js';
 import { catalogProvider, InstanceCatalog } from '../../catalog/instance-catalog.js';
 import type { RecommendConfig } from '../recommend-config.js';
 import type { ResourceInput } from '../inputs.js';
-import { cents, perMonth, RecommendationDraft, Risk } from '../recommendation.js';
+import { cents } from '../../billing/money.js';
+import { perMonth, RecommendationDraft, Risk, about } from '../recommendation.js';
 
 const INTERRUPTION = ['under 5 %', '5–10 %', '10–15 %', '15–20 %', 'over 20 %'];
 
@@ -30,11 +31,7 @@ export function spot(
     type.interruptionBucket <= 1 ? 'low' : type.interruptionBucket === 2 ? 'medium' : 'high';
   return {
     kind: 'spot',
-    resourceId: r.resourceId,
-    resourceName: r.resourceName,
-    provider: r.provider,
-    region: r.region,
-    team: r.team,
+    ...about(r),
     title: `Run ${r.resourceName ?? r.resourceId} (${type.instanceType}, ${label}) on spot capacity`,
     proposal: { action: 'spot', type: type.instanceType },
     options: [],
@@ -62,11 +59,7 @@ function unpriced(
   const type = r.instanceType ?? 'this machine type';
   return {
     kind: 'spot',
-    resourceId: r.resourceId,
-    resourceName: r.resourceName,
-    provider: r.provider,
-    region: r.region,
-    team: r.team,
+    ...about(r),
     title: `Run ${r.resourceName ?? r.resourceId} (${label}) on spot capacity`,
     proposal: { action: 'spot', type: r.instanceType },
     options: [],

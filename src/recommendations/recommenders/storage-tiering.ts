@@ -1,7 +1,8 @@
 import { D, Dec } from '../../gpu/gpu-cost-split.js';
 import type { RecommendConfig, StorageTier } from '../recommend-config.js';
 import type { ResourceInput } from '../inputs.js';
-import { cents, RecommendationDraft } from '../recommendation.js';
+import { cents } from '../../billing/money.js';
+import { RecommendationDraft, about } from '../recommendation.js';
 
 /** Monthly list cost of keeping `storedGb` in a tier and reading `readGb` a month from it. */
 export function tierMonthlyCost(t: StorageTier, storedGb: number, readGb: number): Dec {
@@ -74,11 +75,7 @@ export function storageTiering(
   const r8 = choice.breakEvenReadRate.toDecimalPlaces(3).toNumber();
   return {
     kind: 'storage-tier',
-    resourceId: r.resourceId,
-    resourceName: r.resourceName,
-    provider: r.provider,
-    region: r.region,
-    team: r.team,
+    ...about(r),
     title: `Move ${r.resourceName ?? r.resourceId} from ${tiers[current]!.name} to ${choice.tier.name}`,
     proposal: { from: tiers[current]!.name, to: choice.tier.name },
     options: [],

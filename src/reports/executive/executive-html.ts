@@ -1,11 +1,7 @@
-import { escapeHtml as e, moneyText } from '../../web/html.js';
+import { escapeHtml as e, monthName, moneyText, percentText, signedMoney } from '../../web/html.js';
 import { teamsChart, trendChart } from './charts.js';
 import type { Change, ExecutiveReport, Mover } from './executive-model.js';
 
-const monthName = (p: string) =>
-  new Date(`${p}-01T00:00:00Z`).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
-const pct = (v: string | null) => (v === null ? 'new' : `${Number(v) > 0 ? '+' : ''}${v} %`);
-const signed = (v: string) => `${Number(v) > 0 ? '+' : ''}${moneyText(v)}`;
 
 function tile(label: string, value: string, detail: string, id: string): string {
   return `<div class="tile"><div class="label">${e(label)}</div><div class="value" id="${id}">${value}</div><div class="detail">${detail}</div></div>`;
@@ -15,12 +11,12 @@ function moversTable(caption: string, rows: Mover[]): string {
   return `<table><caption>${e(caption)}</caption><thead><tr><th scope="col">Name</th><th class="num" scope="col">This month</th><th class="num" scope="col">Change</th><th class="num" scope="col">%</th></tr></thead><tbody>${rows
     .map(
       (m) =>
-        `<tr><td>${e(m.key)}</td><td class="num">${moneyText(m.current)}</td><td class="num">${signed(m.delta)}</td><td class="num">${pct(m.percent)}</td></tr>`,
+        `<tr><td>${e(m.key)}</td><td class="num">${moneyText(m.current)}</td><td class="num">${signedMoney(m.delta)}</td><td class="num">${percentText(m.percent)}</td></tr>`,
     )
     .join('')}</tbody></table>`;
 }
 
-const changeText = (c: Change) => `${signed(c.delta)} (${pct(c.percent)}) vs last month`;
+const changeText = (c: Change) => `${signedMoney(c.delta)} (${percentText(c.percent)}) vs last month`;
 
 /**
  * The monthly executive report as one self-contained HTML file: headline numbers and the trend
@@ -45,7 +41,7 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}th,td{padding:.3re
 <div class="tiles">
 ${tile('Total spend (effective)', moneyText(h.effective.current), changeText(h.effective), 'total-effective')}
 ${tile('Billed (invoice)', moneyText(h.billed), 'what the invoices say', 'total-billed')}
-${tile('Against forecast', h.forecast ? pct(h.vsForecastPercent) : 'n/a', h.forecast ? `forecast ${moneyText(h.forecast)}` : 'not enough history before the month', 'vs-forecast')}
+${tile('Against forecast', h.forecast ? percentText(h.vsForecastPercent) : 'n/a', h.forecast ? `forecast ${moneyText(h.forecast)}` : 'not enough history before the month', 'vs-forecast')}
 ${tile('GPU spend', h.gpuSpend ? moneyText(h.gpuSpend) : 'none', h.gpuIdle ? `${moneyText(h.gpuIdle)} of it idle` : '', 'gpu-spend')}
 ${tile('Savings open', moneyText(h.openSavings), `a month; ${moneyText(h.realizedSavings)} a month realized`, 'savings-open')}
 ${tile('Anomalies', String(h.anomalies), 'days of unexpected spend this month', 'anomalies')}
@@ -56,11 +52,11 @@ ${moversTable('Business units', r.businessUnits)}
 <table><caption>Teams</caption><thead><tr><th scope="col">Team</th><th scope="col">Business unit</th><th class="num" scope="col">This month</th><th class="num" scope="col">Last month</th><th class="num" scope="col">Change</th></tr></thead><tbody>${r.teams
     .map(
       (t) =>
-        `<tr><td>${e(t.key)}</td><td>${e(t.businessUnit ?? '')}</td><td class="num">${moneyText(t.current)}</td><td class="num">${moneyText(t.previous)}</td><td class="num">${signed(t.delta)}</td></tr>`,
+        `<tr><td>${e(t.key)}</td><td>${e(t.businessUnit ?? '')}</td><td class="num">${moneyText(t.current)}</td><td class="num">${moneyText(t.previous)}</td><td class="num">${signedMoney(t.delta)}</td></tr>`,
     )
     .join('')}</tbody></table>
-<h2>What moved the total</h2><p>Of the change of ${signed(r.variance.total)}: <strong id="variance-volume">${signed(r.variance.volume)}</strong> volume (using more or less), <strong id="variance-price">${signed(r.variance.price)}</strong> list price, <strong id="variance-commitment">${signed(r.variance.commitment)}</strong> commitment coverage and discounts${Number(r.variance.unsplit) !== 0 ? `, ${signed(r.variance.unsplit)} on items without quantities or list prices` : ''}.</p>
-${r.variance.top.length ? `<table><caption>Items that moved most</caption><thead><tr><th scope="col">Item</th><th class="num" scope="col">Change</th><th class="num" scope="col">Volume</th><th class="num" scope="col">Price</th><th class="num" scope="col">Commitment</th></tr></thead><tbody>${r.variance.top.map((v) => `<tr><td>${e(v.item)}</td><td class="num">${signed(v.total)}</td><td class="num">${signed(v.volume)}</td><td class="num">${signed(v.price)}</td><td class="num">${signed(v.commitment)}</td></tr>`).join('')}</tbody></table>` : ''}
+<h2>What moved the total</h2><p>Of the change of ${signedMoney(r.variance.total)}: <strong id="variance-volume">${signedMoney(r.variance.volume)}</strong> volume (using more or less), <strong id="variance-price">${signedMoney(r.variance.price)}</strong> list price, <strong id="variance-commitment">${signedMoney(r.variance.commitment)}</strong> commitment coverage and discounts${Number(r.variance.unsplit) !== 0 ? `, ${signedMoney(r.variance.unsplit)} on items without quantities or list prices` : ''}.</p>
+${r.variance.top.length ? `<table><caption>Items that moved most</caption><thead><tr><th scope="col">Item</th><th class="num" scope="col">Change</th><th class="num" scope="col">Volume</th><th class="num" scope="col">Price</th><th class="num" scope="col">Commitment</th></tr></thead><tbody>${r.variance.top.map((v) => `<tr><td>${e(v.item)}</td><td class="num">${signedMoney(v.total)}</td><td class="num">${signedMoney(v.volume)}</td><td class="num">${signedMoney(v.price)}</td><td class="num">${signedMoney(v.commitment)}</td></tr>`).join('')}</tbody></table>` : ''}
 <p>The largest changes by team, service and provider:</p>
 <div class="movers">${moversTable('Teams', r.movers.teams)}${moversTable('Services', r.movers.services)}${moversTable('Providers', r.movers.providers)}</div>
 <h2>Unit costs</h2>${

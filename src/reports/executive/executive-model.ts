@@ -1,5 +1,6 @@
 import type { SourceFreshness } from '../../allocation/allocation-snapshots.js';
 import type { UnitCost } from '../../allocation/unit-costs.js';
+import { cents } from '../../billing/money.js';
 import { D } from '../../gpu/gpu-cost-split.js';
 import type { AnomalyView } from '../../insights/insights.service.js';
 import type { VarianceSplit } from './variance.js';
@@ -57,7 +58,6 @@ export interface ExecutiveReport {
   freshness: SourceFreshness[];
 }
 
-export const cents = (v: string | number) => new D(v).toDecimalPlaces(2, D.ROUND_HALF_UP).toFixed(2);
 
 export function change(current: string, previous: string): Change {
   const c = new D(current);

@@ -1,17 +1,13 @@
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import type { Writable } from 'node:stream';
-import { moneyText } from '../../web/html.js';
+import { monthName, moneyText, percentText, signedMoney } from '../../web/html.js';
 import { teamsChart, trendChart } from './charts.js';
 import type { ExecutiveReport, Mover } from './executive-model.js';
 
 const MARGIN = 50;
 const WIDTH = 595.28 - 2 * MARGIN; // A4
 const GREY = '#57606a';
-const pct = (v: string | null) => (v === null ? 'new' : `${Number(v) > 0 ? '+' : ''}${v} %`);
-const signed = (v: string) => `${Number(v) > 0 ? '+' : ''}${moneyText(v)}`;
-const monthName = (p: string) =>
-  new Date(`${p}-01T00:00:00Z`).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 /** A simple table: header row, then rows; numeric columns right-aligned; new pages as needed. */
 function table(
@@ -53,7 +49,7 @@ function paragraph(doc: PDFKit.PDFDocument, text: string): void {
   doc.moveDown(0.4);
 }
 
-const moverRows = (ms: Mover[]) => ms.map((m) => [m.key, moneyText(m.current), signed(m.delta), pct(m.percent)]);
+const moverRows = (ms: Mover[]) => ms.map((m) => [m.key, moneyText(m.current), signedMoney(m.delta), percentText(m.percent)]);
 
 /**
  * The monthly executive report as a PDF drawn with pdfkit (no browser): the same sections and
@@ -76,9 +72,9 @@ export async function writeExecutivePdf(r: ExecutiveReport, out: Writable): Prom
     `Amounts in ${r.currency ?? ''}, effective (amortized) cost unless stated. Generated ${r.generatedAt.slice(0, 16).replace('T', ' ')} UTC.`,
   );
   const tiles: [string, string, string][] = [
-    ['Total spend (effective)', moneyText(h.effective.current), `${signed(h.effective.delta)} (${pct(h.effective.percent)}) vs last month`],
+    ['Total spend (effective)', moneyText(h.effective.current), `${signedMoney(h.effective.delta)} (${percentText(h.effective.percent)}) vs last month`],
     ['Billed (invoice)', moneyText(h.billed), 'what the invoices say'],
-    ['Against forecast', h.forecast ? pct(h.vsForecastPercent) : 'n/a', h.forecast ? `forecast ${moneyText(h.forecast)}` : 'not enough history'],
+    ['Against forecast', h.forecast ? percentText(h.vsForecastPercent) : 'n/a', h.forecast ? `forecast ${moneyText(h.forecast)}` : 'not enough history'],
     ['GPU spend', h.gpuSpend ? moneyText(h.gpuSpend) : 'none', h.gpuIdle ? `${moneyText(h.gpuIdle)} of it idle` : ''],
     ['Savings open', moneyText(h.openSavings), `a month; ${moneyText(h.realizedSavings)} realized`],
     ['Anomalies', String(h.anomalies), 'days of unexpected spend'],
@@ -104,20 +100,20 @@ export async function writeExecutivePdf(r: ExecutiveReport, out: Writable): Prom
   table(
     doc,
     ['Team', 'Business unit', 'This month', 'Last month', 'Change'],
-    r.teams.map((t) => [t.key, t.businessUnit ?? '', moneyText(t.current), moneyText(t.previous), signed(t.delta)]),
+    r.teams.map((t) => [t.key, t.businessUnit ?? '', moneyText(t.current), moneyText(t.previous), signedMoney(t.delta)]),
     [0.26, 0.22, 0.18, 0.17, 0.17],
     [2, 3, 4],
   );
   heading(doc, 'What moved the total');
   paragraph(
     doc,
-    `Of the change of ${signed(r.variance.total)}: ${signed(r.variance.volume)} volume, ${signed(r.variance.price)} list price, ${signed(r.variance.commitment)} commitment coverage and discounts${Number(r.variance.unsplit) !== 0 ? `, ${signed(r.variance.unsplit)} on items without quantities or list prices` : ''}.`,
+    `Of the change of ${signedMoney(r.variance.total)}: ${signedMoney(r.variance.volume)} volume, ${signedMoney(r.variance.price)} list price, ${signedMoney(r.variance.commitment)} commitment coverage and discounts${Number(r.variance.unsplit) !== 0 ? `, ${signedMoney(r.variance.unsplit)} on items without quantities or list prices` : ''}.`,
   );
   if (r.variance.top.length)
     table(
       doc,
       ['Item', 'Change', 'Volume', 'Price', 'Commitment'],
-      r.variance.top.map((v) => [v.item, signed(v.total), signed(v.volume), signed(v.price), signed(v.commitment)]),
+      r.variance.top.map((v) => [v.item, signedMoney(v.total), signedMoney(v.volume), signedMoney(v.price), signedMoney(v.commitment)]),
       [0.4, 0.15, 0.15, 0.15, 0.15],
       [1, 2, 3, 4],
     );

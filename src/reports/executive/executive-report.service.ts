@@ -19,7 +19,8 @@ import { D } from '../../gpu/gpu-cost-split.js';
 import { GpuEfficiencyService } from '../../gpu/gpu-efficiency.service.js';
 import { InsightsService } from '../../insights/insights.service.js';
 import { RecommendationsService } from '../../recommendations/recommendations.service.js';
-import { cents, change, ExecutiveReport, movers } from './executive-model.js';
+import { cents } from '../../billing/money.js';
+import { change, ExecutiveReport, movers } from './executive-model.js';
 import { varianceSplit } from './variance.js';
 
 export type ExecutiveFormat = 'html' | 'pdf';
@@ -80,8 +81,8 @@ export class ExecutiveReportService implements OnModuleInit {
 
   async build(period: string, now = new Date()): Promise<ExecutiveReport> {
     const previous = shiftPeriod(period, -1);
-    const total = async (p: string, basis: 'effective' | 'billed') =>
-      (await this.costs.report(p, null, basis)).totals[0]?.cost ?? '0';
+    const effectiveTotal = async (p: string) =>
+      (await this.costs.report(p, null, 'effective')).totals[0]?.cost ?? '0';
     const byKey = async (p: string, groupBy: GroupBy) =>
       new Map(
         (await this.costs.report(p, groupBy, 'effective')).groups.map((g) => [
@@ -89,12 +90,14 @@ export class ExecutiveReportService implements OnModuleInit {
           g.cost,
         ]),
       );
-    const effective = change(await total(period, 'effective'), await total(previous, 'effective'));
-    const trend = [];
+    // Twelve months of effective cost; the last two are the headline's comparison.
+    const monthly = new Map<string, string>();
     for (let k = 11; k >= 0; k--) {
       const month = shiftPeriod(period, -k);
-      trend.push({ month, effective: cents(await total(month, 'effective')) });
+      monthly.set(month, await effectiveTotal(month));
     }
+    const effective = change(monthly.get(period)!, monthly.get(previous)!);
+    const trend = [...monthly].map(([month, v]) => ({ month, effective: cents(v) }));
     const teamsNow = await this.teamTotals(period);
     const teamsBefore = await this.teamTotals(previous);
     const teamMovers = movers(
@@ -120,14 +123,14 @@ export class ExecutiveReportService implements OnModuleInit {
       a.startDay.startsWith(period),
     );
     const forecast = await this.insights.monthForecast(period);
-    const [currency] = (await this.costs.report(period, null, 'effective')).totals.map((t) => t.currency);
+    const [billed] = (await this.costs.report(period, null, 'billed')).totals;
     return {
       period,
       generatedAt: now.toISOString(),
-      currency: currency ?? null,
+      currency: billed?.currency ?? null,
       headline: {
         effective,
-        billed: cents(await total(period, 'billed')),
+        billed: cents(billed?.cost ?? '0'),
         forecast,
         vsForecastPercent:
           forecast && new D(forecast).gt(0)

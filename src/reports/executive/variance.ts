@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { EFFECTIVE_SQL } from '../../allocation/allocation-sql.js';
 import { D, Dec } from '../../gpu/gpu-cost-split.js';
-import { cents } from './executive-model.js';
+import { cents } from '../../billing/money.js';
+
 
 /** How much of the change in spend came from using more, paying more per unit, or discounts. */
 export interface VarianceSplit {

@@ -49,18 +49,11 @@ export class CostExplorerFetcher implements CloudFetcher {
   private readonly dims: string[];
 
   constructor(private readonly config: AwsSourceConfig) {
-    const c = config.credentials;
     this.client = new CostExplorerClient({
       region: config.region,
       endpoint: config.endpoint,
       maxAttempts: 1, // retries are ours: one policy for every provider, with jitter and budget
-      credentials: c
-        ? async () => ({
-            accessKeyId: resolveSecretRef(c.accessKeyId),
-            secretAccessKey: resolveSecretRef(c.secretAccessKey),
-            sessionToken: c.sessionToken ? resolveSecretRef(c.sessionToken) : undefined,
-          })
-        : undefined,
+      credentials: awsCredentials(config.credentials),
     });
     this.dims = [...config.groupBy, ...config.tagKeys.map((k) => `${TAG}${k}`)];
   }
@@ -225,6 +218,22 @@ const THROTTLING = new Set([
   'ThrottlingException',
   'TooManyRequestsException',
 ]);
+
+/**
+ * Credentials from `${env:…}`/`${file:…}` references, resolved at each use (never kept); without
+ * them the SDK's default chain (environment, profile, instance role).
+ */
+export function awsCredentials(
+  c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined,
+) {
+  return c
+    ? async () => ({
+        accessKeyId: resolveSecretRef(c.accessKeyId),
+        secretAccessKey: resolveSecretRef(c.secretAccessKey),
+        sessionToken: c.sessionToken ? resolveSecretRef(c.sessionToken) : undefined,
+      })
+    : undefined;
+}
 
 export function readAwsError(err: unknown): ErrorReading {
   const e = err as AwsError;

@@ -217,15 +217,24 @@ export class BillingExportFetcher implements CloudFetcher {
   private catalog(currency: string): SkuCatalog {
     let catalog = this.catalogs.get(currency);
     if (!catalog) {
-      this.catalogClient ??= catalogClient(this.config, this.transport);
+      this.catalogClient ??= catalogClient(
+        this.config.catalogEndpoint,
+        this.config.serviceAccountKey,
+        this.transport,
+      );
       this.catalogs.set(currency, (catalog = new SkuCatalog(this.catalogClient, currency)));
     }
     return catalog;
   }
 }
 
-function catalogClient(config: GcpSourceConfig, transport: CloudTransport): CloudCatalogClient {
-  const endpoint = config.catalogEndpoint ? new URL(config.catalogEndpoint) : undefined;
+/** A Cloud Billing catalog client: its endpoint (tests, private endpoints), key or ADC. */
+export function catalogClient(
+  catalogEndpoint: string | undefined,
+  serviceAccountKey: string | undefined,
+  transport: CloudTransport,
+): CloudCatalogClient {
+  const endpoint = catalogEndpoint ? new URL(catalogEndpoint) : undefined;
   return new CloudCatalogClient({
     fallback: true, // REST over HTTP/1.1: works through proxies and private endpoints
     ...(endpoint
@@ -236,8 +245,8 @@ function catalogClient(config: GcpSourceConfig, transport: CloudTransport): Clou
         }
       : {}),
     ...(transport.gcpAuthClient ? { authClient: transport.gcpAuthClient as never } : {}),
-    ...(config.serviceAccountKey
-      ? { credentials: JSON.parse(resolveSecretRef(config.serviceAccountKey)) as object }
+    ...(serviceAccountKey
+      ? { credentials: JSON.parse(resolveSecretRef(serviceAccountKey)) as object }
       : {}),
   });
 }
