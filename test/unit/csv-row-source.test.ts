@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { readCsvBatches, SourceRow } from '../../src/ingestion/focus-file/csv-row-source.js';
+import { CsvSyntaxError } from '../../src/ingestion/focus-file/csv-tokenizer.js';
 
 async function rows(chunks: (string | Buffer)[]): Promise<SourceRow[]> {
   const out: SourceRow[] = [];
@@ -39,22 +40,38 @@ describe('CSV reading', () => {
     );
   });
 
-  it('reads a last record that has no newline', async () => {
-    const r = await rows(['a,b\n1,2']);
-    assert.deepEqual(
-      r.map((x) => x.cells),
-      [
-        ['a', 'b'],
-        ['1', '2'],
-      ],
+  it('refuses a last record that has no newline as a truncated file', async () => {
+    await assert.rejects(
+      rows(['a,b\n', '1,2']),
+      (e: unknown) => e instanceof CsvSyntaxError && e.line === 2 && /truncated/.test(e.reason),
     );
   });
 
-  it('turns an unterminated quote into a record with the wrong field count, at its line', async () => {
-    const r = await rows(['a,b\n1,"oops\n2,3\n']);
-    assert.equal(r.length, 2);
-    assert.equal(r[1]!.line, 2);
-    assert.equal(r[1]!.cells.length, 2);
-    assert.match(r[1]!.cells[1]!, /^oops\n2,3/);
+  it('refuses bytes that are not UTF-8 with their line and column instead of turning them into U+FFFD', async () => {
+    const latin1 = Buffer.from('a,b\n1,caf\xe9\n', 'latin1');
+    for (const chunks of [[latin1], [latin1.subarray(0, 5), latin1.subarray(5)]]) {
+      await assert.rejects(
+        rows(chunks),
+        (e: unknown) =>
+          e instanceof CsvSyntaxError &&
+          e.line === 2 &&
+          /column 6: bytes that are not valid UTF-8/.test(e.reason),
+      );
+    }
+    // A multi-byte character cut by the end of the file.
+    await assert.rejects(rows(['a,b\n1,', Buffer.from([0xe2, 0x82])]), /not valid UTF-8/);
+  });
+
+  it('drops a UTF-8 byte order mark before the header', async () => {
+    const r = await rows([Buffer.from([0xef, 0xbb, 0xbf]), 'a,b\n1,2\n']);
+    assert.deepEqual(r[0], { line: 1, cells: ['a', 'b'] });
+  });
+
+  it('refuses an unterminated quote as a truncated file, at the line of its record', async () => {
+    await assert.rejects(
+      rows(['a,b\n1,"oops\n2,3\n']),
+      (e: unknown) =>
+        e instanceof CsvSyntaxError && e.line === 2 && e.field === 2 && /truncated/.test(e.reason),
+    );
   });
 });

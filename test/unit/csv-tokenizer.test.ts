@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CsvTokenizer } from '../../src/ingestion/focus-file/csv-tokenizer.js';
+import { CsvSyntaxError, CsvTokenizer } from '../../src/ingestion/focus-file/csv-tokenizer.js';
 
 /** Tokenizes `text` fed in pieces cut at every position in `cuts`. */
 function tokenize(text: string, cuts: number[] = []): [number, string[]][] {
@@ -42,17 +42,37 @@ describe('CSV tokenizer', () => {
     ]);
   });
 
-  it('accepts LF files, a last record without a line break, and text after a closing quote', () => {
-    assert.deepEqual(tokenize('a,b\n"q"x,2'), [
+  it('accepts LF files, text after a closing quote, and a one-line file without a line break', () => {
+    assert.deepEqual(tokenize('a,b\n"q"x,2\n'), [
       [1, ['a', 'b']],
       [2, ['qx', '2']],
     ]);
+    assert.deepEqual(tokenize('a,b'), [[1, ['a', 'b']]]);
   });
 
-  it('keeps an unterminated quote to the end of the file as one field', () => {
-    assert.deepEqual(tokenize('a,b\n1,"open\n2,3\n'), [
-      [1, ['a', 'b']],
-      [2, ['1', 'open\n2,3\n']],
-    ]);
+  it('refuses a file cut inside a quoted field, naming the record, the field and the quote line', () => {
+    const text = 'a,b,c\n1,"x\ny",ok\n2,"open\n3,4\n';
+    for (const cut of [[], [13], [20]]) {
+      assert.throws(
+        () => tokenize(text, cut),
+        (e: unknown) =>
+          e instanceof CsvSyntaxError &&
+          e.line === 4 &&
+          e.field === 2 &&
+          /opened on line 4 never closes: the file is truncated/.test(e.reason),
+      );
+    }
+  });
+
+  it('refuses a last record without a line break (a cut file), whole fields or not', () => {
+    // The 500-row sample cut at byte 14451 ends like this: inside the last field, quotes balanced.
+    for (const tail of ['2,"{""app"": ""Bright"', '2,x', '2,']) {
+      assert.throws(
+        () => tokenize(`a,b\r\n1,y\r\n${tail}`),
+        (e: unknown) =>
+          e instanceof CsvSyntaxError && e.line === 3 && /no line break.*truncated/.test(e.reason),
+        tail,
+      );
+    }
   });
 });

@@ -51,37 +51,60 @@ function toCell(value: unknown, scale: number | undefined): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
+/** The Parquet file cannot be decoded (cut short or corrupt); `row` is the first row not read. */
+export class ParquetDecodeError extends Error {
+  constructor(
+    readonly row: number,
+    override readonly cause: unknown,
+  ) {
+    super(`Parquet decoding failed at row ${row}: ${(cause as Error).message}`);
+    this.name = 'ParquetDecodeError';
+  }
+}
+
+/** Runs one hyparquet step; whatever it throws means the file's bytes are not valid Parquet. */
+async function decoding<T>(row: number, step: () => T | Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    throw new ParquetDecodeError(row, err);
+  }
+}
+
 /** Streams a Parquet file one row group per batch; the first batch is the header. */
 export async function* readParquetBatches(
   path: string,
   onProgress: (fraction: number) => void,
 ): AsyncGenerator<SourceRow[]> {
   const file = await asyncBufferFromFile(path);
-  const metadata = await parquetMetadataAsync(file);
+  const metadata = await decoding(1, () => parquetMetadataAsync(file));
   const scales = exactDecimals(metadata);
-  const names = topLevelNames(metadata.schema as SchemaElement[]);
+  const names = await decoding(1, () => topLevelNames(metadata.schema as SchemaElement[]));
   yield [{ line: 1, cells: names }];
   const colScales = names.map((n) => scales.get(n));
   const total = Number(metadata.num_rows);
   let rowStart = 0;
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
-    let rows: unknown[][] = [];
-    await parquetRead({
-      file,
-      metadata,
-      compressors,
-      rowStart,
-      rowEnd,
-      onComplete: (r: unknown[][]) => {
-        rows = r;
-      },
-    });
     const start = rowStart;
-    yield rows.map((row, i) => ({
-      line: start + i + 2,
-      cells: row.map((v, c) => toCell(v, colScales[c])),
-    }));
+    const batch = await decoding(start + 2, async () => {
+      let rows: unknown[][] = [];
+      await parquetRead({
+        file,
+        metadata,
+        compressors,
+        rowStart,
+        rowEnd,
+        onComplete: (r: unknown[][]) => {
+          rows = r;
+        },
+      });
+      return rows.map((row, i) => ({
+        line: start + i + 2,
+        cells: row.map((v, c) => toCell(v, colScales[c])),
+      }));
+    });
+    yield batch;
     rowStart = rowEnd;
     onProgress(total > 0 ? rowStart / total : 1);
   }
