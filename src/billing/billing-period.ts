@@ -10,3 +10,23 @@ export function shiftPeriod(period: string, months: number): string {
   d.setUTCMonth(d.getUTCMonth() + months);
   return d.toISOString().slice(0, 7);
 }
+
+/** The billing periods that can be real, `YYYY-MM` inclusive at both ends. */
+export interface PeriodBounds {
+  first: string;
+  last: string;
+}
+
+/**
+ * Billing periods this service takes as real on `today`: January 2000 (before any cloud bill)
+ * to December two years ahead (committed-spend plans are invoiced ahead, never decades ahead).
+ * A year 0001 or 2204 period is a typo or a broken export, and would create a partition for it.
+ */
+export function plausiblePeriods(today: Date): PeriodBounds {
+  return { first: '2000-01', last: `${today.getUTCFullYear() + 2}-12` };
+}
+
+/** `YYYY-MM` strings of four-digit years order like the months they name. */
+export function inPeriodBounds(period: string, bounds: PeriodBounds): boolean {
+  return period >= bounds.first && period <= bounds.last;
+}

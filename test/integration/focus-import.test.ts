@@ -11,6 +11,8 @@ import { ImportValidationError } from '../../src/ingestion/import-errors.js';
 import { ImportRunsService } from '../../src/ingestion/import-runs.service.js';
 import { expectedTotals, fixture, SAMPLE_CSV, sameAmount } from '../support/fixtures.js';
 import { createTestContext } from '../support/test-app.js';
+import { withCell } from '../support/focus-mutations.js';
+import { writeSampleParquet } from '../support/sample-parquet.js';
 
 const { app, db } = await createTestContext();
 const importer = app.get(FocusFileImportService);
@@ -276,48 +278,150 @@ describe('strictness and replacement', () => {
   });
 });
 
-async function writeSampleParquet(target: string): Promise<void> {
-  const { parquetWriteFile } = await import('hyparquet-writer');
-  const Papa = (await import('papaparse')).default;
-  const { Decimal } = await import('decimal.js');
-  const parsed = Papa.parse<string[]>(readFileSync(SAMPLE_CSV, 'utf8'), { skipEmptyLines: true });
-  const [header, ...rows] = parsed.data as string[][];
-  const money = new Set(['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost']);
-  const schema: Record<string, unknown>[] = [{ name: 'root', num_children: header!.length }];
-  const columnData = header!.map((name, i) => {
-    const values = rows.map((r) => (r[i] === 'NULL' ? null : r[i]!));
-    if (money.has(name)) {
-      // DECIMAL(38, 11) stored as unscaled integers, as provider exports do.
-      schema.push({
-        name,
-        type: 'FIXED_LEN_BYTE_ARRAY',
-        type_length: 16,
-        converted_type: 'DECIMAL',
-        scale: 11,
-        precision: 38,
-        repetition_type: 'OPTIONAL',
-      });
-      return {
-        name,
-        data: values.map((v) =>
-          v === null ? null : BigInt(new Decimal(v).times(1e11).toFixed(0)),
-        ),
-      };
-    }
-    if (name.endsWith('PeriodStart') || name.endsWith('PeriodEnd')) {
-      schema.push({
-        name,
-        type: 'INT64',
-        converted_type: 'TIMESTAMP_MILLIS',
-        repetition_type: 'OPTIONAL',
-      });
-      return {
-        name,
-        data: values.map((v) => (v === null ? null : new Date(`${v.replace(' ', 'T')}Z`))),
-      };
-    }
-    schema.push({ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' });
-    return { name, data: values };
-  });
-  parquetWriteFile({ filename: target, columnData, schema } as never);
+/** Rows and exact sums of a source, to show a failed import changed nothing. */
+async function sourceState(source: string): Promise<string> {
+  const [r] = (await db.query(
+    `SELECT count(*)::int AS n, sum(billed_cost)::text AS billed, sum(effective_cost)::text AS eff
+       FROM cost_record c JOIN billing_source s ON s.id = c.source_id WHERE s.name = $1`,
+    [source],
+  )) as { n: number; billed: string; eff: string }[];
+  return `${r!.n} ${r!.billed} ${r!.eff}`;
 }
+
+describe('truncated, corrupt and implausible files', () => {
+  const sample = readFileSync(SAMPLE_CSV);
+  const text = sample.toString('utf8');
+  let before = '';
+
+  /** Imports `bytes` over the guarded source; it must fail naming the file, and change nothing. */
+  async function refused(name: string, bytes: Buffer | string): Promise<ImportValidationError> {
+    const file = path.join(tmp, name);
+    writeFileSync(file, bytes);
+    const err = await importer.importFile({ path: file, source: 'guarded', trigger: 'cli' }).then(
+      () => assert.fail(`expected ${name} to be refused`),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof ImportValidationError, `${name}: ${String(err)}`);
+    assert.ok(err.message.startsWith(file), err.message);
+    assert.equal(await sourceState('guarded'), before, `${name} changed the data`);
+    const [run] = await runs.list(1, 'guarded');
+    assert.equal(run!.status, 'failed');
+    return err;
+  }
+  const problem = (err: ImportValidationError) =>
+    `${err.problems[0]!.line} ${err.problems[0]!.column}: ${err.problems[0]!.reason}`;
+
+  it('refuses the sample cut at byte 14451 as truncated, keeping the month it would replace', async () => {
+    await importer.importFile({ path: SAMPLE_CSV, source: 'guarded', trigger: 'cli' });
+    before = await sourceState('guarded');
+    assert.match(before, /^500 /);
+    const err = await refused('cut.csv', sample.subarray(0, 14451));
+    assert.match(
+      problem(err),
+      /^19 Tags: the last record has no line break: the file is truncated$/,
+    );
+    const open = await refused('open-quote.csv', text.slice(0, 14440));
+    assert.match(
+      problem(open),
+      /^19 Tags: quoted field opened on line 19 never closes: the file is truncated$/,
+    );
+  });
+
+  it('says what a file is when it is no CSV: ZIP, PDF, images, UTF-16', async () => {
+    const cases: [string, Buffer, string][] = [
+      ['a.zip', Buffer.from('PK\u0003\u0004rest', 'latin1'), 'a ZIP archive'],
+      ['a.pdf', Buffer.from('%PDF-1.7\n'), 'a PDF document'],
+      ['a.png', Buffer.from('\u0089PNG\r\n', 'latin1'), 'a PNG image'],
+      ['a.jpg', Buffer.from([0xff, 0xd8, 0xff, 0xe0]), 'a JPEG image'],
+      ['a.gif', Buffer.from('GIF89a'), 'a GIF image'],
+      [
+        'bom16.csv',
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+        'UTF-16 text',
+      ],
+      ['nobom16.csv', Buffer.from(text, 'utf16le'), 'UTF-16 text'],
+    ];
+    for (const [name, bytes, what] of cases) {
+      const err = await refused(name, bytes);
+      assert.match(err.summary, new RegExp(`: file is ${what}.*, not CSV/Parquet$`), name);
+    }
+  });
+
+  it('names the file and the line reached for a truncated or corrupt gzip', async () => {
+    const gz = gzipSync(sample);
+    const cut = await refused('cut.csv.gz', gz.subarray(0, 6000));
+    assert.match(
+      problem(cut),
+      /^\d+ \(file\): the gzip content is truncated .*read up to line \d+/,
+    );
+    const flipped = Buffer.from(gz);
+    flipped[gz.length - 6] = flipped[gz.length - 6]! ^ 0xff; // the CRC-32 of the content
+    assert.match(problem(await refused('crc.csv.gz', flipped)), /the gzip content is corrupt/);
+  });
+
+  it('names the file when a Parquet file is truncated or corrupt', async () => {
+    const file = path.join(tmp, 'whole.parquet');
+    await writeSampleParquet(file);
+    const bytes = readFileSync(file);
+    const err = await refused('cut.parquet', bytes.subarray(0, Math.floor(bytes.length / 2)));
+    assert.match(problem(err), /^1 \(file\): the Parquet file is truncated or corrupt/);
+  });
+
+  it('refuses values PostgreSQL cannot store or no bill has, at file:line: column', async () => {
+    const cases: [string, string, string, RegExp][] = [
+      ['BilledCost', '1e400', 'huge.csv', /^3 BilledCost: "1e400" is out of range/],
+      ['BilledCost', '1'.repeat(200_000), 'digits.csv', /^3 BilledCost: "1{20}.* is out of range/],
+      ['Tags', 'a\u0000b', 'nul.csv', /^3 Tags: contains a NUL byte/],
+      [
+        'BillingPeriodStart',
+        '0000-09-01 00:00:00',
+        'y0.csv',
+        /^3 BillingPeriodStart: "0000-09-01 00:00:00" is not a valid date/,
+      ],
+      [
+        'BillingPeriodStart',
+        '2204-09-01 00:00:00',
+        'y2204.csv',
+        /^3 BillingPeriodStart: billing period 2204-09 is outside the plausible range/,
+      ],
+      [
+        'BillingCurrency',
+        'usd',
+        'usd.csv',
+        /^3 BillingCurrency: "usd" is not an ISO 4217 currency code/,
+      ],
+      [
+        'ChargePeriodEnd',
+        '2024-09-18 22:00:00',
+        'same.csv',
+        /^3 ChargePeriodEnd: 2024-09-18T22:00:00Z is not after its start/,
+      ],
+    ];
+    for (const [column, value, name, expected] of cases) {
+      const err = await refused(name, withCell(text, 2, column, value));
+      assert.ok(
+        err.problems.some((p) => expected.test(`${p.line} ${p.column}: ${p.reason}`)),
+        `${name}: ${err.message}`,
+      );
+    }
+    const latin1 = Buffer.from(withCell(text, 2, 'ServiceName', 'caf\u00e9'), 'latin1');
+    assert.match(
+      problem(await refused('latin1.csv', latin1)),
+      /^3 \(row\): column \d+: bytes that are not valid UTF-8/,
+    );
+  });
+
+  it('keeps an optional value that is not the FOCUS spelling as provided, and counts the warning', async () => {
+    const file = path.join(tmp, 'oracle.csv');
+    writeFileSync(file, withCell(text, 1, 'ChargeFrequency', 'Usage-based'));
+    const summary = await importer.importFile({ path: file, source: 'oracle', trigger: 'cli' });
+    assert.deepEqual(summary.warnings, {
+      'ChargeFrequency: is not an allowed value (FOCUS spells it "Usage-Based"; values are case-sensitive)': 1,
+    });
+    const [row] = (await db.query(
+      `SELECT charge_frequency, extensions->>'ChargeFrequency' AS kept FROM cost_record c
+         JOIN billing_source s ON s.id = c.source_id WHERE s.name = 'oracle' AND source_line = 2`,
+    )) as { charge_frequency: string | null; kept: string }[];
+    assert.deepEqual(row, { charge_frequency: null, kept: 'Usage-based' });
+  });
+});

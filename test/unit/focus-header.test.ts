@@ -58,15 +58,27 @@ describe('FOCUS version detection', () => {
   });
 });
 
+const PERIODS = { first: '2000-01', last: '2027-12' };
+
 describe('header planning', () => {
-  it('maps columns in any order and case, strips a BOM, sends x_ and unknown columns to extensions', () => {
-    const plan = planHeader([
-      '\uFEFFbilledcost',
-      ' EffectiveCost ',
-      'Id',
-      'x_ServiceCode',
-      ...REQUIRED.slice(2).reverse(),
+  it('refuses a column name with a NUL byte', () => {
+    const problems = planHeader([...REQUIRED, 'x_\0Id'], PERIODS);
+    assert.ok(Array.isArray(problems));
+    assert.deepEqual(problems, [
+      { line: 1, column: `#${REQUIRED.length + 1}`, reason: 'column name contains a NUL byte' },
     ]);
+  });
+  it('maps columns in any order and case, strips a BOM, sends x_ and unknown columns to extensions', () => {
+    const plan = planHeader(
+      [
+        '\uFEFFbilledcost',
+        ' EffectiveCost ',
+        'Id',
+        'x_ServiceCode',
+        ...REQUIRED.slice(2).reverse(),
+      ],
+      PERIODS,
+    );
     assert.ok(!Array.isArray(plan));
     assert.equal(plan.names[0], 'billedcost');
     assert.equal(target(plan, 'billedcost'), 'BilledCost');
@@ -75,19 +87,22 @@ describe('header planning', () => {
     assert.equal(plan.targets[plan.names.indexOf('x_ServiceCode')], -1);
   });
   it('maps pre-1.0 names onto current columns', () => {
-    const plan = planHeader([
-      ...REQUIRED.filter((c) => c !== 'EffectiveCost' && c !== 'ChargeCategory'),
-      'AmortizedCost',
-      'ChargeType',
-      'UsageQuantity',
-    ]);
+    const plan = planHeader(
+      [
+        ...REQUIRED.filter((c) => c !== 'EffectiveCost' && c !== 'ChargeCategory'),
+        'AmortizedCost',
+        'ChargeType',
+        'UsageQuantity',
+      ],
+      PERIODS,
+    );
     assert.ok(!Array.isArray(plan));
     assert.equal(target(plan, 'AmortizedCost'), 'EffectiveCost');
     assert.equal(target(plan, 'ChargeType'), 'ChargeCategory');
     assert.equal(target(plan, 'UsageQuantity'), 'ConsumedQuantity');
   });
   it('reports every missing required column and duplicates on line 1', () => {
-    const problems = planHeader(['BilledCost', 'BilledCost', 'ChargeCategory']);
+    const problems = planHeader(['BilledCost', 'BilledCost', 'ChargeCategory'], PERIODS);
     assert.ok(Array.isArray(problems));
     assert.deepEqual(problems[0], {
       line: 1,

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   canonicalEnum,
+  decimalInRange,
+  focusSpelling,
+  isCurrencyCode,
   isNullToken,
   monthOf,
   parseDecimal,
@@ -48,6 +51,8 @@ describe('timestamps', () => {
       ['2024-09-01T00:00:00-07:00', '2024-09-01T07:00:00Z'],
       ['2024-09-01 02:30:00+0230', '2024-09-01T00:00:00Z'],
       ['2024-02-29T00:00:00Z', '2024-02-29T00:00:00Z'],
+      ['2024-09-01T00:00:00+14:00', '2024-08-31T10:00:00Z'],
+      ['0050-03-01T01:00:00+02:00', '0050-02-28T23:00:00Z'],
     ];
     for (const [raw, iso] of cases) assert.equal(parseTimestamp(raw), iso, raw);
   });
@@ -59,6 +64,10 @@ describe('timestamps', () => {
       '2024-09-31',
       '09/01/2024',
       'yesterday',
+      '0000-01-01T00:00:00Z',
+      '2024-09-01T00:00:00+99:99',
+      '2024-09-01T00:00:00+15:00',
+      '2024-09-01T00:00:00-12:60',
     ]) {
       assert.equal(parseTimestamp(v), null, v);
     }
@@ -88,6 +97,12 @@ describe('tags', () => {
     assert.equal(parseTags('{not json'), undefined);
     assert.equal(parseTags('42'), undefined);
   });
+  it('refuses JSON that PostgreSQL jsonb cannot store: NUL and unpaired surrogates', () => {
+    assert.equal(parseTags('{"team": "a\\u0000b"}'), undefined);
+    assert.equal(parseJson('{"k": "\\ud800"}'), undefined);
+    assert.equal(parseTags('{"team": "\\\\u0000"}'), '{"team":"\\\\u0000"}'); // a backslash, then text
+    assert.equal(parseTags('{"team": "\\ud83d\\ude00"}'), '{"team":"\u{1F600}"}');
+  });
   it('parses other JSON columns or reports them unusable', () => {
     assert.equal(parseJson('{"x_Key": 1}'), '{"x_Key":1}');
     assert.equal(parseJson('{broken'), undefined);
@@ -95,11 +110,50 @@ describe('tags', () => {
 });
 
 describe('enumerations', () => {
-  it('maps values case-insensitively onto the FOCUS spelling, including 1.0-preview names', () => {
-    assert.equal(canonicalEnum('ChargeCategory', 'usage'), 'Usage');
-    assert.equal(canonicalEnum('ChargeClass', 'correction'), 'Correction');
+  it('takes values only in the FOCUS spelling (case-sensitive), mapping 1.0-preview renames', () => {
+    assert.equal(canonicalEnum('ChargeCategory', 'Usage'), 'Usage');
+    assert.equal(canonicalEnum('ChargeFrequency', 'Usage-Based'), 'Usage-Based');
     assert.equal(canonicalEnum('PricingCategory', 'On-Demand'), 'Standard');
-    assert.equal(canonicalEnum('PricingCategory', 'commitment-based'), 'Committed');
-    assert.equal(canonicalEnum('ChargeCategory', 'Refund'), undefined);
+    assert.equal(canonicalEnum('PricingCategory', 'Commitment-Based'), 'Committed');
+    for (const [name, raw] of [
+      ['ChargeCategory', 'usage'],
+      ['ChargeFrequency', 'Usage-based'],
+      ['ChargeClass', 'correction'],
+      ['ChargeCategory', ' Usage'],
+      ['ChargeCategory', 'Refund'],
+      ['ChargeFrequency', 'onetime'],
+    ] as const) {
+      assert.equal(canonicalEnum(name, raw), undefined, raw);
+    }
+  });
+  it('names the FOCUS spelling of a value that differs only in case or spaces', () => {
+    assert.equal(focusSpelling('ChargeFrequency', 'Usage-based'), 'Usage-Based');
+    assert.equal(focusSpelling('ChargeCategory', ' usage '), 'Usage');
+    assert.equal(focusSpelling('ChargeCategory', 'Refund'), undefined);
+  });
+});
+
+describe('currencies and number ranges', () => {
+  it('accepts ISO 4217 codes only as three upper-case letters', () => {
+    for (const v of ['USD', 'EUR', 'JPY']) assert.equal(isCurrencyCode(v), true, v);
+    for (const v of ['usd', 'US Dollar', 'US', 'USDT', ' USD', '$']) {
+      assert.equal(isCurrencyCode(v), false, v);
+    }
+  });
+  it('bounds decimals to 38 integer digits and 100 decimal places, E-notation applied', () => {
+    for (const v of ['0', '0e5', '-12.5', '3.52E-6', '9'.repeat(38), '1e37', '1.5e-99']) {
+      assert.equal(decimalInRange(v), true, v);
+    }
+    for (const v of [
+      '1e400',
+      '0e99999',
+      '1'.repeat(39),
+      '-1e38',
+      '1e-101',
+      '0.' + '0'.repeat(100) + '1',
+    ]) {
+      assert.equal(decimalInRange(v), false, v);
+    }
+    assert.equal(decimalInRange('1' + '0'.repeat(200000)), false);
   });
 });

@@ -8,6 +8,7 @@ import { LOGGER } from '../../logging/logger.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import { CostSliceLoader } from '../cost-slice-loader.js';
 import { periodLockKey, withPeriodLock } from '../period-lock.js';
+import { plausiblePeriods } from '../../billing/billing-period.js';
 import { planHeader } from '../focus-file/focus-header.js';
 import { normalizeRow } from '../focus-file/focus-row.normalizer.js';
 import { ImportValidationError } from '../import-errors.js';
@@ -128,7 +129,7 @@ export class CloudImportService {
     const ctx = this.context(config, result, opts.now ?? new Date());
     const request = `${config.kind} ${config.name} ${period}`;
     try {
-      const plan = planHeader(fetcher.columns);
+      const plan = planHeader(fetcher.columns, plausiblePeriods(opts.now ?? new Date()));
       if (!('targets' in plan)) throw new Error(`internal: bad column list: ${plan[0]?.reason}`);
       await loader.expect(`${period}-01`);
       let line = 0;

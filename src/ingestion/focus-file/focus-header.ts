@@ -1,5 +1,6 @@
 import { FOCUS_COLUMNS, FocusColumn } from '../../billing/focus-columns.js';
 import { ImportProblem } from '../import-errors.js';
+import { PeriodBounds } from '../../billing/billing-period.js';
 
 export type FocusVersion = '1.0-preview' | '1.0' | '1.1' | '1.2' | '1.3' | '1.4';
 
@@ -12,6 +13,8 @@ export interface HeaderPlan {
   readonly names: readonly string[];
   /** Indexes into FOCUS_COLUMNS of required columns (all present when a plan exists). */
   readonly present: ReadonlySet<number>;
+  /** Billing periods a row may have (plausiblePeriods on the day of the import). */
+  readonly periods: PeriodBounds;
 }
 
 const BY_NAME = new Map<string, number>();
@@ -53,7 +56,10 @@ export function detectVersion(names: readonly string[]): FocusVersion {
  * columns go to extensions. Returns problems (line 1) when a required column is missing or a
  * column appears twice.
  */
-export function planHeader(rawNames: readonly string[]): HeaderPlan | ImportProblem[] {
+export function planHeader(
+  rawNames: readonly string[],
+  periods: PeriodBounds,
+): HeaderPlan | ImportProblem[] {
   const names = rawNames.map((n, i) => (i === 0 ? n.replace(/^\uFEFF/, '') : n).trim());
   const problems: ImportProblem[] = [];
   const targets: number[] = [];
@@ -63,6 +69,8 @@ export function planHeader(rawNames: readonly string[]): HeaderPlan | ImportProb
     const key = name.toLowerCase();
     if (name === '') {
       problems.push({ line: 1, column: `#${i + 1}`, reason: 'empty column name' });
+    } else if (name.includes('\0')) {
+      problems.push({ line: 1, column: `#${i + 1}`, reason: 'column name contains a NUL byte' });
     } else if (seen.has(key)) {
       problems.push({
         line: 1,
@@ -85,5 +93,5 @@ export function planHeader(rawNames: readonly string[]): HeaderPlan | ImportProb
     }
   });
   if (problems.length > 0) return problems;
-  return { version: detectVersion(names), targets, names, present };
+  return { version: detectVersion(names), targets, names, present, periods };
 }

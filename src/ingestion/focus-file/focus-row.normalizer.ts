@@ -1,10 +1,16 @@
 import { FOCUS_COLUMNS, MONEY_COLUMNS } from '../../billing/focus-columns.js';
 import { ImportProblem } from '../import-errors.js';
+import { inPeriodBounds } from '../../billing/billing-period.js';
 import { HeaderPlan } from './focus-header.js';
 import {
   canonicalEnum,
+  decimalInRange,
+  focusSpelling,
+  isCurrencyCode,
   isEnumColumn,
   isNullToken,
+  MAX_FRACTION_DIGITS,
+  MAX_INTEGER_DIGITS,
   monthOf,
   parseDecimal,
   parseJson,
@@ -36,6 +42,9 @@ const PUBLISHER_NAME = idx('PublisherName');
 const SERVICE_PROVIDER_NAME = idx('ServiceProviderName');
 const HOST_PROVIDER_NAME = idx('HostProviderName');
 const TAGS = idx('Tags');
+const BILLING_CURRENCY = idx('BillingCurrency');
+const CHARGE_CLASS = idx('ChargeClass');
+const CHARGE_CATEGORY = idx('ChargeCategory');
 const MONEY = new Set(MONEY_COLUMNS.map(idx));
 const ENUM = FOCUS_COLUMNS.map((c) => isEnumColumn(c.name));
 const REQUIRED = FOCUS_COLUMNS.flatMap((c, i) => (c.required ? [i] : []));
@@ -94,6 +103,11 @@ export function normalizeRow(
   for (let i = 0; i < cells.length; i++) {
     const raw = cells[i]!;
     const target = plan.targets[i]!;
+    if (raw.includes('\0')) {
+      // PostgreSQL text and jsonb cannot hold NUL; dropping it would change the value.
+      (problems ??= []).push({ line, column: plan.names[i]!, reason: NUL_REASON });
+      continue;
+    }
     if (target < 0) {
       if (!isNullToken(raw)) (extensions ??= {})[plan.names[i]!] = raw;
       continue;
@@ -106,7 +120,9 @@ export function normalizeRow(
       case 'text':
         if (ENUM[target]) {
           value = canonicalEnum(col.name, raw);
-          reason = `"${raw}" is not an allowed value`;
+          reason = enumReason(col.name, raw);
+        } else if (target === BILLING_CURRENCY && !isCurrencyCode(raw)) {
+          reason = `"${raw}" is not an ISO 4217 currency code (three upper-case letters, e.g. USD)`;
         } else {
           value = raw;
         }
@@ -114,6 +130,10 @@ export function normalizeRow(
       case 'decimal':
         value = parseDecimal(raw) ?? undefined;
         reason = `"${raw}" is not a number`;
+        if (value !== undefined && !decimalInRange(value)) {
+          value = undefined;
+          reason = `"${raw}" is out of range (${DECIMAL_BOUNDS})`;
+        }
         break;
       case 'timestamp':
         value = timestamp(raw) ?? undefined;
@@ -140,8 +160,9 @@ export function normalizeRow(
       (problems ??= []).push({ line, column: col.name, reason: 'required value is missing' });
     }
   }
-  if (!problems) checkPeriods(values, line, (p) => (problems ??= []).push(p));
+  if (!problems) checkPeriods(plan, values, line, (p) => (problems ??= []).push(p));
   if (problems) return { ok: false, problems };
+  if (outsideBillingPeriod(values)) (warnings ??= []).push(OUTSIDE_WARNING);
 
   // FOCUS 1.3 renamed ProviderName/PublisherName; fill both ways so every version groups alike.
   values[SERVICE_PROVIDER_NAME] ??= values[PROVIDER_NAME] ?? null;
@@ -163,8 +184,24 @@ function problemFor(problems: ImportProblem[] | null, plan: HeaderPlan, target: 
   return problems?.some((p) => p.column === name) ?? false;
 }
 
-/** Start is inclusive, end exclusive: an end at or before its start cannot be a real period. */
+const NUL_REASON = 'contains a NUL byte (U+0000), which cannot be stored';
+const DECIMAL_BOUNDS = `at most ${MAX_INTEGER_DIGITS} digits before the point and ${MAX_FRACTION_DIGITS} after`;
+const OUTSIDE_WARNING = 'ChargePeriodStart: the charge period lies outside its billing period';
+
+function enumReason(name: string, raw: string): string {
+  const spelling = focusSpelling(name, raw);
+  return spelling
+    ? `"${raw}" is not an allowed value (FOCUS spells it "${spelling}"; values are case-sensitive)`
+    : `"${raw}" is not an allowed value`;
+}
+
+/**
+ * Start is inclusive, end exclusive: an end at or before its start cannot be a real period
+ * (research/focus.md §2.1 "Periods"). The billing period must be a plausible one
+ * (plausiblePeriods).
+ */
 function checkPeriods(
+  plan: HeaderPlan,
   values: (string | null)[],
   line: number,
   report: (p: ImportProblem) => void,
@@ -172,9 +209,32 @@ function checkPeriods(
   for (const [start, end, name] of PERIOD_PAIRS) {
     const a = values[start]!;
     const b = values[end]!;
-    // Same-length normalized ISO strings order like the instants they name.
-    if (a.length === b.length ? b < a : Date.parse(b) < Date.parse(a)) {
-      report({ line, column: name, reason: `${b} is before its start ${a}` });
-    }
+    if (!before(a, b)) report({ line, column: name, reason: `${b} is not after its start ${a}` });
   }
+  const period = values[BILLING_PERIOD_START]!.slice(0, 7);
+  if (!inPeriodBounds(period, plan.periods)) {
+    report({
+      line,
+      column: 'BillingPeriodStart',
+      reason: `billing period ${period} is outside the plausible range ${plan.periods.first} to ${plan.periods.last}`,
+    });
+  }
+}
+
+/** Whether instant `a` is before `b` (ISO UTC strings from parseTimestamp). */
+function before(a: string, b: string): boolean {
+  // Same-length normalized ISO strings order like the instants they name.
+  return a.length === b.length ? a < b : Date.parse(a) < Date.parse(b);
+}
+
+/**
+ * Legal but worth a look (research/focus.md §2.1): a charge outside its billing period, other
+ * than a correction of an earlier period or a purchase spanning a term.
+ */
+function outsideBillingPeriod(values: (string | null)[]): boolean {
+  if (values[CHARGE_CLASS] === 'Correction' || values[CHARGE_CATEGORY] === 'Purchase') return false;
+  return (
+    before(values[CHARGE_PERIOD_START]!, values[BILLING_PERIOD_START]!) ||
+    before(values[BILLING_PERIOD_END]!, values[CHARGE_PERIOD_END]!)
+  );
 }
