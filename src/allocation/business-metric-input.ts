@@ -2,6 +2,7 @@ import { parse } from 'csv-parse';
 import { Decimal } from 'decimal.js';
 import { createReadStream } from 'node:fs';
 import { z } from 'zod';
+import { inPeriodBounds, plausiblePeriods } from '../billing/billing-period.js';
 import { periodSchema } from '../billing/cost-query.js';
 import { AllocationConfig, teamPlaces } from './allocation-config.js';
 
@@ -24,7 +25,11 @@ const DECIMAL = /^\d+(\.\d+)?$/;
 const dateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'is not a calendar date');
+  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'is not a calendar date')
+  .refine(
+    (d) => inPeriodBounds(d.slice(0, 7), plausiblePeriods(new Date())),
+    'is outside the plausible billing periods (2000 to two years ahead)',
+  );
 
 const optionalText = z
   .string()

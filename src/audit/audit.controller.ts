@@ -9,7 +9,11 @@ const auditQuery = z
   .object({
     action: z.string().optional(),
     actor: z.string().optional(),
-    since: z.coerce.date().optional(),
+    since: z.coerce
+      .date()
+      .min(new Date('2000-01-01T00:00:00Z'), 'must be an ISO date/time from 2000 on')
+      .max(new Date('9999-12-31T00:00:00Z'), 'must be an ISO date/time before 9999-12-31')
+      .optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
   })
   .strict();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inPeriodBounds, plausiblePeriods } from './billing-period.js';
 
 export const GROUP_BY_DIMENSIONS = [
   'provider',
@@ -9,10 +10,19 @@ export const GROUP_BY_DIMENSIONS = [
   'charge-category',
 ] as const;
 
-/** `YYYY-MM`, a calendar month. */
+/** `YYYY-MM`, a calendar month within the plausible billing periods (as of the request). */
 export const periodSchema = z
   .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM');
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM')
+  .superRefine((period, ctx) => {
+    const bounds = plausiblePeriods(new Date());
+    if (!inPeriodBounds(period, bounds)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a billing period from ${bounds.first} to ${bounds.last}`,
+      });
+    }
+  });
 
 export const groupBySchema = z.union([
   z.enum(GROUP_BY_DIMENSIONS),

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { validate } from '../api/validate.js';
 import { COST_BASES } from '../allocation/allocation-config.js';
+import { periodSchema } from '../billing/cost-query.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Allow } from '../auth/access.decorators.js';
 import { principalOf } from '../auth/auth.guard.js';
@@ -17,7 +18,10 @@ import { writeChargebackWorkbook } from './workbook/chargeback-writer.js';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const query = z.object({ basis: z.enum(COST_BASES).default('effective') }).strict();
 
-/** `YYYY-MM.<ext>` for one of the report's formats, or a 404 that says what to ask for. */
+/**
+ * `YYYY-MM.<ext>` for one of the report's formats, or a 404 that says what to ask for; a month
+ * outside the plausible periods (0000-01) is a 400 naming the period, like the query routes.
+ */
 function reportFile<F extends string>(file: string, formats: readonly F[]): { period: string; format: F } {
   const m = /^(\d{4}-(?:0[1-9]|1[0-2]))\.([a-z]+)$/.exec(file);
   if (!m || !formats.includes(m[2] as F))
@@ -25,7 +29,8 @@ function reportFile<F extends string>(file: string, formats: readonly F[]): { pe
       error: 'not_found',
       message: `no report "${file}"; ask for ${formats.map((f) => `YYYY-MM.${f}`).join(' or ')}`,
     });
-  return { period: m[1]!, format: m[2] as F };
+  const { period } = validate(z.object({ period: periodSchema }), { period: m[1] });
+  return { period, format: m[2] as F };
 }
 
 @ApiTags('reports')

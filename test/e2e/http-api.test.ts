@@ -72,6 +72,48 @@ describe('HTTP API', () => {
     assert.equal(unknown.status, 400);
   });
 
+  it('answers an implausible period on every route taking one with a 400 naming it, not a 500', async () => {
+    for (const route of [
+      '/api/costs?period=0000-01',
+      '/api/costs?period=2204-01',
+      '/api/allocation?period=0000-01',
+      '/api/gpu/efficiency?period=0000-01',
+      '/api/unit-costs?period=0000-01',
+      '/api/business-metrics?period=0000-01',
+      '/api/reports/executive/0000-01.html',
+      '/api/reports/chargeback/0000-01.xlsx',
+      '/api/audit?since=0000-01-01',
+    ]) {
+      const res = await get(route);
+      assert.equal(res.status, 400, route);
+      const body = (await res.json()) as { field: string; message: string };
+      assert.ok(['period', 'since'].includes(body.field), `${route}: ${JSON.stringify(body)}`);
+    }
+    const post = await fetch(`${base}/api/periods/0000-01/close`, {
+      method: 'POST',
+      headers: admin,
+    });
+    assert.equal(post.status, 400);
+  });
+
+  it('answers a malformed session cookie with a 401 naming the cookie, and a page with sign-in', async () => {
+    for (const value of ['%', '%zz', 'abc%E0%A4%A']) {
+      const res = await fetch(`${base}/api/costs`, {
+        headers: { cookie: `finops_session=${value}` },
+      });
+      assert.equal(res.status, 401, value);
+      const body = (await res.json()) as { field: string; message: string };
+      assert.equal(body.field, 'finops_session');
+      assert.match(body.message, /not valid percent-encoding/);
+    }
+    const page = await fetch(`${base}/`, {
+      headers: { cookie: 'finops_session=%', accept: 'text/html' },
+      redirect: 'manual',
+    });
+    assert.equal(page.status, 303);
+    assert.equal(page.headers.get('location'), '/login');
+  });
+
   it('answers an invalid file with 422 and file:line: column: reason problems, keeping the data', async () => {
     const res = await upload(fixture('bad-rows-focus-1.0.csv'), { source: 'uploads' });
     assert.equal(res.status, 422);
