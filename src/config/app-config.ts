@@ -302,6 +302,8 @@ export function isUsageSource(s: SourceConfig): s is UsageSourceConfig {
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** The address to listen on: loopback unless the service is meant to be reached from elsewhere. */
+  HOST: z.string().min(1).default('127.0.0.1'),
   FINOPS_SESSION_TTL: z
     .string()
     .default('12h')
@@ -334,6 +336,8 @@ const envSchema = z.object({
 
 export interface AppConfig {
   port: number;
+  /** HOST: the address the HTTP server binds (127.0.0.1 by default; 0.0.0.0 for every interface). */
+  host: string;
   /** FINOPS_SESSION_TTL: how long a web sign-in lasts (12 h by default). */
   sessionTtlMs: number;
   /** Set when an external PostgreSQL is used; otherwise an embedded server is started. */
@@ -409,6 +413,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const configDir = path.resolve(e.FINOPS_CONFIG_DIR);
   return {
     port: e.PORT,
+    host: e.HOST,
     sessionTtlMs: e.FINOPS_SESSION_TTL,
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.FINOPS_DATA_DIR),
