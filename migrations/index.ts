@@ -10,6 +10,7 @@ import { CreatePeriodClose1795365900008 } from './1795365900008-CreatePeriodClos
 import { CreateRecommendation1795365900009 } from './1795365900009-CreateRecommendation.js';
 import { CreateInstancePrice1795365900010 } from './1795365900010-CreateInstancePrice.js';
 import { CreateAnomaly1795365900011 } from './1795365900011-CreateAnomaly.js';
+import { CreateWebSession1796157248508 } from './1796157248508-CreateWebSession.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   CreateRecommendation1795365900009,
   CreateInstancePrice1795365900010,
   CreateAnomaly1795365900011,
+  CreateWebSession1796157248508,
 ];

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config/app-config.js';
-import { createHttpApp } from './http-app.js';
+import { createHttpApp, listen } from './http-app.js';
 import { AdminBootstrap } from './auth/admin-bootstrap.js';
 import { SampleDataLoader } from './ingestion/sample-data.loader.js';
 import { SourceScheduler } from './sources/source-scheduler.js';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   }
   app.get(SourceScheduler).start();
   app.get(RecommendationScheduler).start();
-  await app.listen(config.port);
+  await listen(app, config);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   logger.info(
     { event: 'service.listening', url, docs: `${url}/api/docs` },

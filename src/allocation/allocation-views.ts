@@ -5,12 +5,17 @@ import type { Allocation } from './allocation.service.js';
 import { AllocationSummary, summarize } from './allocation-summary.js';
 import type { TeamScope } from '../auth/team-scope.js';
 
-export interface AllocationReport extends AllocationSummary {
+export interface AllocationReport extends Omit<AllocationSummary, 'unallocated'> {
   period: string;
   ruleSet: Allocation['ruleSet'];
-  /** The period's cost lines as the database sums them: allocated totals equal these plus adjustments. */
-  source: { effective: string; billed: string; lines: number };
-  /** Restatements of earlier closed periods booked in this one (all teams). */
+  /** Spend no rule placed; null for a lead (organisation-wide, not one of their teams). */
+  unallocated: string | null;
+  /**
+   * The period's cost lines as the database sums them: allocated totals equal these plus
+   * adjustments. Null for a lead: the organisation's totals are not theirs to see.
+   */
+  source: { effective: string; billed: string; lines: number } | null;
+  /** Restatements of earlier closed periods booked in this one (a lead: their teams'). */
   adjustments: { effective: string; billed: string };
   /** When the period was closed (its figures are frozen), or null while it is open. */
   closed: { at: string; by: string } | null;
@@ -19,31 +24,42 @@ export interface AllocationReport extends AllocationSummary {
 const inScope = (scope: TeamScope, team: string) =>
   scope.kind === 'all' || scope.teams.includes(team);
 
-/** Per-team totals in one basis; a lead sees only their teams (and their sum). */
+/**
+ * Per-team totals in one basis. A lead sees only their teams, each as rounded for the whole
+ * organisation (the same figure finance sees), and their sum; nothing organisation-wide.
+ */
 export function allocationReport(
   a: Allocation,
   basis: CostBasisName,
   scope: TeamScope,
 ): AllocationReport {
   const summary = summarize(a.lines, basis, a.places);
-  const teams = summary.teams.filter((t) => inScope(scope, t.team));
-  const total =
-    scope.kind === 'all'
-      ? summary.total
-      : teams.reduce((s, t) => s.plus(t.total), new D(0)).toFixed(2);
-  return {
+  const head = {
     period: a.period,
     ruleSet: a.ruleSet,
-    ...summary,
-    teams,
-    total,
-    source: {
-      effective: a.source.effective.toString(),
-      billed: a.source.billed.toString(),
-      lines: a.source.lines,
-    },
-    adjustments: adjustmentTotals(a.lines),
     closed: a.closed ? { at: a.closed.closedAt, by: a.closed.closedBy } : null,
+  };
+  if (scope.kind === 'all') {
+    return {
+      ...head,
+      ...summary,
+      source: {
+        effective: a.source.effective.toString(),
+        billed: a.source.billed.toString(),
+        lines: a.source.lines,
+      },
+      adjustments: adjustmentTotals(a.lines),
+    };
+  }
+  const teams = summary.teams.filter((t) => inScope(scope, t.team));
+  return {
+    ...head,
+    basis,
+    teams,
+    total: teams.reduce((s, t) => s.plus(t.total), new D(0)).toFixed(2),
+    unallocated: null,
+    source: null,
+    adjustments: adjustmentTotals(a.lines.filter((l) => inScope(scope, l.team))),
   };
 }
 

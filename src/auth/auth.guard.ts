@@ -39,19 +39,23 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = ctx.switchToHttp().getRequest<WithPrincipal>();
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const credential = bearer ?? sessionFromCookie(req.headers.cookie);
-    if (!credential) {
+    const session = bearer ? undefined : sessionFromCookie(req.headers.cookie);
+    if (!bearer && !session) {
       throw new UnauthorizedException({
         error: 'unauthenticated',
         message: 'send an API token: Authorization: Bearer <token> (or sign in at /login)',
       });
     }
     const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    const principal = await this.authenticator.authenticate(credential, client);
+    const principal = bearer
+      ? (await this.authenticator.authenticate(bearer, client))?.principal
+      : await this.authenticator.authenticateSession(session!, client);
     if (!principal) {
       throw new UnauthorizedException({
         error: 'unauthenticated',
-        message: 'the token is unknown, revoked or expired',
+        message: bearer
+          ? 'the token is unknown, revoked or expired'
+          : 'the session has ended or expired: sign in again at /login',
       });
     }
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);

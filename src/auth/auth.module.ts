@@ -7,6 +7,7 @@ import { Authenticator } from './authenticator.js';
 import { LoginController } from './login.controller.js';
 import { OidcVerifier } from './oidc-verifier.js';
 import { TokensService } from './tokens.service.js';
+import { WebSessions } from './web-sessions.service.js';
 
 @Global()
 @Module({
@@ -16,6 +17,7 @@ import { TokensService } from './tokens.service.js';
     AdminBootstrap,
     OidcVerifier,
     Authenticator,
+    WebSessions,
     { provide: FailureLimiter, useFactory: () => new FailureLimiter() },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],

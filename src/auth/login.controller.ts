@@ -3,7 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from './access.decorators.js';
 import { Authenticator } from './authenticator.js';
-import { sessionCookie } from './session-cookie.js';
+import { sessionCookie, sessionFromCookie } from './session-cookie.js';
+import { WebSessions } from './web-sessions.service.js';
 import { escapeHtml } from '../web/html.js';
 
 function page(title: string, body: string): string {
@@ -23,11 +24,14 @@ function loginForm(error?: string): string {
   );
 }
 
-/** The web UI's sign-in: a token in, an HttpOnly SameSite cookie out. */
+/** The web UI's sign-in: a token in, a server-side session out (its secret in an HttpOnly cookie). */
 @ApiExcludeController()
 @Controller()
 export class LoginController {
-  constructor(private readonly authenticator: Authenticator) {}
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly sessions: WebSessions,
+  ) {}
 
   @Get('login')
   @Public()
@@ -44,18 +48,21 @@ export class LoginController {
         ? String((body as { token: unknown }).token).trim()
         : '';
     const client = req.ip ?? 'unknown';
-    const principal = token ? await this.authenticator.authenticate(token, client) : null;
-    if (!principal) {
+    const verified = token ? await this.authenticator.authenticate(token, client) : null;
+    if (!verified) {
       res.status(401).type('html').send(loginForm('That token is unknown, revoked or expired.'));
       return;
     }
-    res.setHeader('set-cookie', sessionCookie(req, token));
+    const { secret, maxAgeS } = await this.sessions.start(verified);
+    res.setHeader('set-cookie', sessionCookie(req, secret, maxAgeS));
     res.redirect(303, '/');
   }
 
   @Post('logout')
   @Public()
-  logout(@Req() req: Request, @Res() res: Response): void {
+  async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const secret = sessionFromCookie(req.headers.cookie);
+    if (secret) await this.sessions.end(secret);
     res.setHeader('set-cookie', sessionCookie(req, '', 0));
     res.redirect(303, '/login');
   }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { APP_CONFIG, AppConfig } from '../config/app-config.js';
 import { LOGGER } from '../logging/logger.js';
 import { principalFromClaims } from './oidc-claims.js';
-import { Principal } from './roles.js';
+import { VerifiedCredential } from './verified-credential.js';
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
@@ -25,7 +25,7 @@ export class OidcVerifier {
     return this.config.oidc !== undefined && JWT_SHAPE.test(token);
   }
 
-  async verify(token: string): Promise<Principal | null> {
+  async verify(token: string): Promise<VerifiedCredential | null> {
     const oidc = this.config.oidc;
     if (!oidc) return null;
     this.keys ??= createRemoteJWKSet(new URL(oidc.jwksUrl));
@@ -35,7 +35,13 @@ export class OidcVerifier {
         audience: oidc.audience,
         clockTolerance: 30,
       });
-      return principalFromClaims(payload as Record<string, unknown>, oidc.claims);
+      const principal = principalFromClaims(payload as Record<string, unknown>, oidc.claims);
+      if (!principal) return null;
+      return {
+        principal,
+        tokenId: null,
+        expiresAt: payload.exp === undefined ? null : new Date(payload.exp * 1000),
+      };
     } catch (err) {
       this.log.info({ event: 'auth.jwt_rejected', reason: (err as Error).message }, 'JWT rejected');
       return null;

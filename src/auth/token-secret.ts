@@ -19,3 +19,13 @@ export function hashTokenSecret(secret: string): string {
 export function tokenDisplayPrefix(secret: string): string {
   return secret.slice(0, PREFIX.length + 6);
 }
+
+/**
+ * What guesses at one token have in common, for limiting them: the display prefix of one of our
+ * tokens (listings show it, so an attacker may know it), else the whole credential. Hashed, so
+ * the limiter never holds what was presented.
+ */
+export function credentialFingerprint(credential: string): string {
+  const shared = credential.startsWith(PREFIX) ? tokenDisplayPrefix(credential) : credential;
+  return hashTokenSecret(shared).slice(0, 16);
+}

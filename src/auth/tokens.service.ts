@@ -3,6 +3,7 @@ import { DataSource, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiToken } from './api-token.entity.js';
 import { Principal, Role } from './roles.js';
+import { VerifiedCredential } from './verified-credential.js';
 import { generateTokenSecret, hashTokenSecret, tokenDisplayPrefix } from './token-secret.js';
 
 export interface TokenView {
@@ -114,15 +115,19 @@ export class TokensService {
     });
   }
 
-  /** The principal for a presented secret, or null when unknown, revoked or expired. */
-  async verify(secret: string, now = new Date()): Promise<Principal | null> {
+  /** The token a presented secret is, or null when unknown, revoked or expired. */
+  async verify(secret: string, now = new Date()): Promise<VerifiedCredential | null> {
     const repo = this.dataSource.getRepository(ApiToken);
     const token = await repo.findOneBy({ tokenHash: hashTokenSecret(secret) });
     if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return null;
     if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await repo.update({ id: token.id }, { lastUsedAt: now });
     }
-    return { name: token.name, role: token.role, teams: token.teams };
+    return {
+      principal: { name: token.name, role: token.role, teams: token.teams },
+      tokenId: token.id,
+      expiresAt: token.expiresAt,
+    };
   }
 
   /** True when at least one admin token can still be used. */

@@ -24,7 +24,9 @@ export function formatAllocation(r: AllocationReport): string {
       ],
       [3, 4, 5, 6],
     ),
-    `source ${basis}: ${new D(r.source[r.basis]).toFixed(2)} over ${r.source.lines} cost lines` +
+    (r.source
+      ? `source ${basis}: ${new D(r.source[r.basis]).toFixed(2)} over ${r.source.lines} cost lines`
+      : `${basis} of your teams`) +
       (adjusted
         ? `; restatements of closed periods: ${new D(r.adjustments[r.basis]).toFixed(2)}`
         : ''),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { validateCronExpression } from 'cron';
 import { z } from 'zod';
 import type { ClaimMapping } from '../auth/oidc-claims.js';
+import { parseDuration } from '../auth/roles.js';
 import { assertTimeZone } from '../ingestion/gpu/wall-clock.js';
 import { AllocationConfig, loadAllocation } from '../allocation/allocation-config.js';
 import { loadRecommendConfig, RecommendConfig } from '../recommendations/recommend-config.js';
@@ -301,6 +302,17 @@ export function isUsageSource(s: SourceConfig): s is UsageSourceConfig {
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** The address to listen on: loopback unless the service is meant to be reached from elsewhere. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  FINOPS_SESSION_TTL: z
+    .string()
+    .default('12h')
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms) return ms;
+      ctx.addIssue({ code: 'custom', message: 'a duration such as 12h, 30m or 7d' });
+      return z.NEVER;
+    }),
   DATABASE_URL: z.string().url().optional(),
   FINOPS_DATA_DIR: z.string().min(1).default('.data'),
   FINOPS_CONFIG_DIR: z.string().min(1).default('config'),
@@ -324,6 +336,10 @@ const envSchema = z.object({
 
 export interface AppConfig {
   port: number;
+  /** HOST: the address the HTTP server binds (127.0.0.1 by default; 0.0.0.0 for every interface). */
+  host: string;
+  /** FINOPS_SESSION_TTL: how long a web sign-in lasts (12 h by default). */
+  sessionTtlMs: number;
   /** Set when an external PostgreSQL is used; otherwise an embedded server is started. */
   databaseUrl: string | undefined;
   dataDir: string;
@@ -397,6 +413,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const configDir = path.resolve(e.FINOPS_CONFIG_DIR);
   return {
     port: e.PORT,
+    host: e.HOST,
+    sessionTtlMs: e.FINOPS_SESSION_TTL,
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.FINOPS_DATA_DIR),
     configDir,

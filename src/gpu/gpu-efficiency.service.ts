@@ -20,6 +20,15 @@ export interface GpuEfficiencyReport {
   nodes: { host: string; resourceId: string | null; gpus: number; gpuCountFrom: string }[];
 }
 
+interface HostRow {
+  host: string;
+  resource_id: string | null;
+  cluster: string;
+  gpus_seen: number;
+  /** Teams whose workloads the machine ran in the period. */
+  teams: string[];
+}
+
 interface UsageRow {
   hour: Date;
   gpu_uuid: string;
@@ -51,11 +60,12 @@ export class GpuEfficiencyService {
     const { from, to } = periodRange(period);
     const hosts = (await this.dataSource.query(
       `SELECT g.host, max(g.resource_id) AS resource_id, max(s.name) AS cluster,
-              count(DISTINCT g.gpu_uuid)::int AS gpus_seen
+              count(DISTINCT g.gpu_uuid)::int AS gpus_seen,
+              coalesce(array_agg(DISTINCT g.team) FILTER (WHERE g.team IS NOT NULL), '{}') AS teams
          FROM gpu_usage g JOIN billing_source s ON s.id = g.source_id
         WHERE g.hour >= $1 AND g.hour < $2 GROUP BY g.host ORDER BY g.host`,
       [from, to],
-    )) as { host: string; resource_id: string | null; cluster: string; gpus_seen: number }[];
+    )) as HostRow[];
     const nodes = await costNodes(this.dataSource, period, hosts);
     const hourCosts = await this.nodeHourCosts(
       period,
@@ -70,6 +80,7 @@ export class GpuEfficiencyService {
 
     for (const h of hosts) {
       const node = nodes.find((n) => resourceMatchesHost(n.resource_id, machineKeys(h)));
+      if (!machineInScope(scope, h, node)) continue;
       const usage = (await this.dataSource.query(
         `SELECT hour, gpu_uuid, model, mig_profile, mig_instance, namespace, pod, team,
                 covered_seconds, gpu_util_avg, gr_engine_active_avg
@@ -166,6 +177,17 @@ export class GpuEfficiencyService {
     }
     return byNode;
   }
+}
+
+/**
+ * A lead's GPU machines: those whose workloads in the period include one of their teams' (usage
+ * rows naming the team), and those whose cost line is their team's (its `team` tag). Only these
+ * machines are listed, and on them only their teams' use and the idle cost their teams carry.
+ */
+function machineInScope(scope: TeamScope, h: HostRow, node: { team: string | null } | undefined) {
+  if (scope.kind === 'all') return true;
+  const mine = (team: string | null) => team !== null && scope.teams.includes(team);
+  return h.teams.some(mine) || mine(node?.team ?? null);
 }
 
 /** A machine-hour's cost in equal GPU shares; the last takes the rounding remainder. */

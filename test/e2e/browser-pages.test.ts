@@ -17,6 +17,10 @@ describe('the web pages in a browser', { skip: SKIP_BROWSER }, () => {
       viewport: { width: 1366, height: 900 },
       acceptDownloads: true,
     });
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
     await page.goto(`${base}/login`);
     await page.getByLabel('API token').fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -70,5 +74,6 @@ describe('the web pages in a browser', { skip: SKIP_BROWSER }, () => {
     await nav.getByRole('link', { name: 'Reports' }).click();
     await page.locator('tr', { hasText: '2024-09' }).getByRole('link', { name: 'view' }).click();
     assert.equal(await page.locator('h1').textContent(), 'Cloud spend, September 2024');
+    assert.deepEqual(violations, [], 'every page works under its Content-Security-Policy');
   });
 });

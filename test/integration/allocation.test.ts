@@ -142,7 +142,7 @@ describe('allocation', () => {
       ],
     );
     assert.equal(effective.total, '468.12');
-    assert.equal(effective.source.effective, '468.12');
+    assert.equal(effective.source!.effective, '468.12');
     const billed = allocationReport(a, 'billed', ALL_TEAMS);
     assert.equal(billed.total, '743.12');
     assert.equal(billed.teams.find((t) => t.team === 'data-platform')!.direct, '330.10');

@@ -137,7 +137,7 @@ describe('chargeback workbook', () => {
     assert.equal(evil[6], `'${EVIL}`, 'formula injection neutralized');
     assert.equal(detail.getCell('T2').numFmt, MONEY);
     const detailSum = d.reduce((sum, r) => sum + Number(r[19]), 0);
-    assert.ok(Math.abs(detailSum - Number(api.source.effective)) < 1e-9);
+    assert.ok(Math.abs(detailSum - Number(api.source!.effective)) < 1e-9);
 
     const shared = rows(sheet(wb, 'Shared costs'));
     assert.deepEqual(
@@ -173,7 +173,7 @@ describe('chargeback workbook', () => {
       `SELECT sum(billed_cost)::float8 AS billed FROM cost_record WHERE billing_period = '2024-09-01'`,
     )) as { billed: number }[];
     assert.equal(formula(rec.at(-1)![3]).result, src!.billed);
-    assert.equal(formula(rec.at(-1)![9]).result, Number(api.source.effective));
+    assert.equal(formula(rec.at(-1)![9]).result, Number(api.source!.effective));
 
     const method = rows(sheet(wb, 'Methodology')).map((r) => r.join(' '));
     assert.ok(method.some((l) => l.includes('v7, in force from 2024-01')));

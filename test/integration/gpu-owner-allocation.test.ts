@@ -75,7 +75,7 @@ describe('GPU-owner allocation rules', () => {
       ],
     );
     assert.equal(r.total, '160.00');
-    assert.equal(r.source.effective, '160');
+    assert.equal(r.source!.effective, '160');
 
     const why = (
       await ctx.call<AllocationExplanation>('/api/allocation/explain?period=2024-09&team=platform')

@@ -68,7 +68,7 @@ describe('period close', () => {
       'a closed period never changes',
     );
     const oct = await report('2024-10');
-    assert.equal(oct.source.effective, '300');
+    assert.equal(oct.source!.effective, '300');
     assert.equal(oct.adjustments.effective, '30');
     assert.equal(oct.total, '330.00');
     // search: +30 direct, support 15 x 130/180 - 10 = +0.8333; ml: -0.8333
@@ -95,7 +95,7 @@ describe('period close', () => {
     // September moves again by 1: only the new difference reaches November, not the 30 booked in October.
     await ctx.reimport({ '2024-09': september('131'), '2024-10': october });
     const nov = await report('2024-11');
-    assert.equal(nov.source.lines, 0);
+    assert.equal(nov.source!.lines, 0);
     assert.equal(nov.adjustments.effective, '1');
     assert.equal(nov.total, '1.00');
     assert.deepEqual(teams(await report('2024-10')), teams(oct), 'October stays as closed');

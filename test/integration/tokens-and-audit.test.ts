@@ -26,7 +26,11 @@ describe('API tokens', () => {
     >[];
     assert.equal(rows[0]!['token_hash'], hashTokenSecret(secret));
     assert.ok(!JSON.stringify(rows).includes(secret.slice(4)), 'the secret itself is not stored');
-    assert.deepEqual(await tokens.verify(secret), { name: 'ci', role: 'service', teams: [] });
+    assert.deepEqual((await tokens.verify(secret))?.principal, {
+      name: 'ci',
+      role: 'service',
+      teams: [],
+    });
     assert.equal(await tokens.verify(`${secret}x`), null);
     const [used] = await tokens.list().then((l) => l.filter((t) => t.id === token.id));
     assert.ok(used!.lastUsedAt, 'last use is recorded');
@@ -42,7 +46,7 @@ describe('API tokens', () => {
       { name: 'later', role: 'finance', expiresAt: new Date(Date.now() + 60_000) },
       alice,
     );
-    assert.equal((await tokens.verify(later.secret))?.role, 'finance');
+    assert.equal((await tokens.verify(later.secret))?.principal.role, 'finance');
     assert.equal(await tokens.verify(later.secret, new Date(Date.now() + 120_000)), null);
     assert.equal(await tokens.revoke('later', alice), true);
     assert.equal(await tokens.verify(later.secret), null);
@@ -56,7 +60,7 @@ describe('API tokens', () => {
       /only a lead/,
     );
     const lead = await tokens.create({ name: 'web-lead', role: 'lead', teams: ['web'] }, alice);
-    assert.deepEqual((await tokens.verify(lead.secret))?.teams, ['web']);
+    assert.deepEqual((await tokens.verify(lead.secret))?.principal.teams, ['web']);
   });
 });
 
