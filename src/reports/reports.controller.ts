@@ -18,7 +18,10 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const query = z.object({ basis: z.enum(COST_BASES).default('effective') }).strict();
 
 /** `YYYY-MM.<ext>` for one of the report's formats, or a 404 that says what to ask for. */
-function reportFile<F extends string>(file: string, formats: readonly F[]): { period: string; format: F } {
+function reportFile<F extends string>(
+  file: string,
+  formats: readonly F[],
+): { period: string; format: F } {
   const m = /^(\d{4}-(?:0[1-9]|1[0-2]))\.([a-z]+)$/.exec(file);
   if (!m || !formats.includes(m[2] as F))
     throw new NotFoundException({
