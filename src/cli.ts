@@ -47,7 +47,7 @@ import { createLogger, PinoNestLogger } from './logging/logger.js';
 
 /** Runs `work` inside the application (database ready, migrations applied), then shuts down. */
 async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, 'cli');
   // The CLI reports outcomes itself; logs stay quiet unless LOG_LEVEL asks for them.
   const logger = createLogger(config.logLevel ?? 'error');
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, logger), {

@@ -24,7 +24,7 @@ export const ENTITIES = [
   GpuScrapeSampleSchema,
 ];
 
-export function createDataSource(url: string, poolSize = 10): DataSource {
+export function createDataSource(url: string, poolSize = 10, idleMs = 10_000): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -34,7 +34,7 @@ export function createDataSource(url: string, poolSize = 10): DataSource {
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: poolSize, application_name: 'finops-chargeback' },
+    extra: { max: poolSize, idleTimeoutMillis: idleMs, application_name: 'finops-chargeback' },
   });
 }
 
