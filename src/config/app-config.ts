@@ -333,6 +333,7 @@ export type ProcessRole = 'service' | 'cli';
 
 export interface AppConfig {
   port: number;
+  /** `service` as loaded; the CLI runs as `cli` (src/cli/with-app.ts). */
   role: ProcessRole;
   /** Set when an external PostgreSQL is used; otherwise an embedded server is started. */
   databaseUrl: string | undefined;
@@ -394,10 +395,7 @@ function oidcConfig(e: z.infer<typeof envSchema>): AppConfig['oidc'] {
 }
 
 /** Parses the environment and config files once, at start-up. Throws ConfigError on the first bad key. */
-export function loadConfig(
-  env: NodeJS.ProcessEnv = process.env,
-  role: ProcessRole = 'service',
-): AppConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // An empty variable means "not set", as in most shells' `VAR= command`.
   const set = Object.fromEntries(
     Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
@@ -411,7 +409,7 @@ export function loadConfig(
   const configDir = path.resolve(e.FINOPS_CONFIG_DIR);
   return {
     port: e.PORT,
-    role,
+    role: 'service',
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.FINOPS_DATA_DIR),
     dbPoolIdleMs: e.FINOPS_DB_POOL_IDLE_MS,
