@@ -88,7 +88,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function alive(pid: number): boolean {
+function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -174,6 +174,11 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
+/** Resolves once process `pid` (a postmaster) has exited. */
+export function exited(pid: number, what: string): Promise<true> {
+  return waitFor(what, 30_000, async () => (alive(pid) ? undefined : true));
+}
+
 /** The data directory, initialised, with what is needed to start and reach its server. */
 export interface ServerDir {
   dataDir: string;
@@ -226,12 +231,12 @@ export async function prepareServerDir(dataDir: string, log: Logger): Promise<Se
     );
     closeSync(logFd); // the child has its own copy
     child.unref();
-    let exited: number | null = null;
-    child.on('exit', (code) => (exited = code ?? -1));
+    let exitCode: number | null = null;
+    child.on('exit', (code) => (exitCode = code ?? -1));
     const server = await waitFor('embedded PostgreSQL to start', 30_000, async () => {
-      if (exited !== null) {
+      if (exitCode !== null) {
         throw new Error(
-          `embedded PostgreSQL exited (${exited}); see ${path.join(dataDir, 'postgres.log')}`,
+          `embedded PostgreSQL exited (${exitCode}); see ${path.join(dataDir, 'postgres.log')}`,
         );
       }
       return (await canConnect(urlFor(port, 'postgres'))) ? { pid: child.pid!, port } : undefined;

@@ -2,8 +2,8 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { ProcessRole } from '../config/app-config.js';
 import {
-  alive,
   DATABASE,
+  exited,
   freePort,
   prepareServerDir,
   runningServer,
@@ -70,9 +70,7 @@ async function attachOrStart(
       // Lost a race: the server was stopping as we attached, or another process started it first.
       if (attempt === ATTEMPTS) throw err;
       if (running) {
-        await waitFor('embedded PostgreSQL to stop', 30_000, async () =>
-          alive(running.pid) ? undefined : true,
-        );
+        await exited(running.pid, 'embedded PostgreSQL to stop');
       }
     }
   }
@@ -114,13 +112,11 @@ export async function acquireEmbeddedPostgres(
     const lost = server;
     log.error(
       { event: 'embedded_pg.lost', pid: lost.pid, port: lost.port },
-      'embedded PostgreSQL stopped under the service; restarting it',
+      'lost the embedded PostgreSQL under the service; restarting it',
     );
     try {
-      await waitFor('the old server to exit', 30_000, async () =>
-        alive(lost.pid) ? undefined : true,
-      );
-      // Its backends outlive a killed postmaster for a moment; a start before they exit fails.
+      // Attaches again if the server still runs (only our connection was cut), else starts it; the
+      // backends of a killed postmaster outlive it for a moment, and a start before they exit fails.
       const next = await waitFor('embedded PostgreSQL to restart', 60_000, () =>
         attachOrStart(dir, lost.port, log).catch(() => undefined),
       );
@@ -128,7 +124,7 @@ export async function acquireEmbeddedPostgres(
         throw new Error(`embedded PostgreSQL came back on port ${next.server.port}`);
       }
       ({ server, holder } = next);
-      started = true;
+      started ||= next.started;
       watch(holder);
       log.warn(
         { event: 'embedded_pg.restarted', pid: server.pid, port: server.port },
@@ -172,9 +168,7 @@ export async function acquireEmbeddedPostgres(
         // The exclusive lock is held until the server is gone: a process attaching now waits, then
         // starts the server again.
         process.kill(server.pid, 'SIGINT'); // fast shutdown: roll back open transactions, then exit
-        await waitFor('embedded PostgreSQL to stop', 30_000, async () =>
-          alive(server.pid) ? undefined : true,
-        );
+        await exited(server.pid, 'embedded PostgreSQL to stop');
         log.info({ event: 'embedded_pg.stop' }, 'embedded PostgreSQL stopped');
       } finally {
         await probe.end().catch(() => undefined);

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
+import { acquireEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { createLogger } from '../../src/logging/logger.js';
 import {
   freePort,
   freshFetch,
@@ -82,6 +84,24 @@ describe('embedded PostgreSQL ownership', () => {
     const { code, signal } = await service.exited;
     assert.ok(code === 0 || signal === 'SIGINT', `exit ${code} ${signal}\n${service.log()}`);
     assert.equal(postmaster(), undefined, 'the service stopped the server at its exit');
+  });
+
+  it('a service that attaches while a CLI run owns the server keeps it when the CLI run ends', async () => {
+    // The CLI side in-process, through the same code path the CLI takes, to order the steps exactly.
+    const cli = await acquireEmbeddedPostgres(dataDir, createLogger('silent', false), 'cli');
+    const started = postmaster()!;
+    const port = await freePort();
+    const service = await startService(env(port));
+    await waitUntil(
+      'the pool to close its idle connections',
+      async () => (await poolConnections()) === 0,
+    );
+    await cli.release();
+    assert.equal(postmaster()?.pid, started.pid, 'the server the CLI started is still up');
+    assert.equal((await freshFetch(`${service.url}/health`)).status, 200, service.log());
+    service.child.kill('SIGTERM');
+    await service.exited;
+    assert.equal(postmaster(), undefined, 'the service, its last user, stopped it');
   });
 
   it('the service restarts the embedded server when it dies, on the same port', async () => {
