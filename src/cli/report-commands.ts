@@ -1,23 +1,12 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import { Command, Option } from 'commander';
 import { COST_BASES, CostBasisName } from '../allocation/allocation-config.js';
-import { ALL_TEAMS } from '../auth/team-scope.js';
-import type { Principal } from '../auth/roles.js';
-import { ChargebackReportService } from '../reports/chargeback-report.service.js';
-import {
-  ExecutiveFormat,
-  ExecutiveReportService,
-} from '../reports/executive/executive-report.service.js';
+import type { ExecutiveFormat } from '../reports/executive/executive-report.service.js';
+import { periodArg } from './args.js';
 
-type WithApp = <T>(work: (app: INestApplicationContext) => Promise<T>) => Promise<T>;
+const actions = () => import('./report-actions.js');
 
 /** report chargeback, report executive. */
-export function addReportCommands(
-  program: Command,
-  withApp: WithApp,
-  actor: Principal,
-  periodArg: (value: string) => string,
-): void {
+export function addReportCommands(program: Command): void {
   const report = program.command('report').description('generate reports');
   report
     .command('chargeback')
@@ -32,20 +21,9 @@ export function addReportCommands(
         .choices(COST_BASES)
         .default('effective'),
     )
-    .action(async (opts: { period: string; out?: string; basis: CostBasisName }) => {
-      const started = Date.now();
-      const { file, model } = await withApp((app) =>
-        app
-          .get(ChargebackReportService)
-          .writeFile(
-            { period: opts.period, basis: opts.basis, scope: ALL_TEAMS, generatedBy: actor.name },
-            opts.out,
-          ),
-      );
-      process.stdout.write(
-        `wrote ${file}: ${model.summary.teams.length} teams, ${model.detailRows} detail rows, total ${model.summary.total} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
-      );
-    });
+    .action(async (opts: { period: string; out?: string; basis: CostBasisName }) =>
+      (await actions()).chargebackReport(opts),
+    );
   report
     .command('executive')
     .description('the monthly executive report of a billing period (HTML or PDF)')
@@ -57,12 +35,7 @@ export function addReportCommands(
       '--out <file>',
       'where to write it (default: reports/<period>/executive-<period>.<format>)',
     )
-    .action(async (opts: { period: string; format: ExecutiveFormat; out?: string }) => {
-      const { file, report } = await withApp((app) =>
-        app.get(ExecutiveReportService).writeFile(opts.period, opts.format, opts.out),
-      );
-      process.stdout.write(
-        `wrote ${file}: total ${report.headline.effective.current} ${report.currency ?? ''}, ${report.teams.length} teams, ${report.anomalies.length} anomalies\n`,
-      );
-    });
+    .action(async (opts: { period: string; format: ExecutiveFormat; out?: string }) =>
+      (await actions()).executiveReport(opts),
+    );
 }

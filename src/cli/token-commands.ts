@@ -1,17 +1,10 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
-import { INestApplicationContext } from '@nestjs/common';
-import { Principal, parseDuration, Role, ROLES } from '../auth/roles.js';
-import { TokensService } from '../auth/tokens.service.js';
+import { parseDuration, Role, ROLES } from '../auth/roles.js';
 
-type WithApp = <T>(work: (app: INestApplicationContext) => Promise<T>) => Promise<T>;
+const actions = () => import('./token-actions.js');
 
-/** Whoever runs the CLI holds the database credentials, so acts as admin; named for the audit. */
-export function cliPrincipal(user: string): Principal {
-  return { name: `cli:${user}`, role: 'admin', teams: [] };
-}
-
-export function addTokenCommands(program: Command, withApp: WithApp, actor: Principal): void {
+export function addTokenCommands(program: Command): void {
   const token = program.command('token').description('API tokens: create, list, revoke');
   token
     .command('create')
@@ -33,51 +26,17 @@ export function addTokenCommands(program: Command, withApp: WithApp, actor: Prin
         return ms;
       },
     )
-    .action(async (o: { name: string; role: Role; teams?: string[]; expires?: number }) => {
-      const { token: t, secret } = await withApp((app) =>
-        app.get(TokensService).create(
-          {
-            name: o.name,
-            role: o.role,
-            teams: o.teams,
-            expiresAt: o.expires ? new Date(Date.now() + o.expires) : null,
-          },
-          actor,
-        ),
-      );
-      process.stderr.write(
-        `created token ${t.id} "${t.name}" (${t.role}${t.teams.length ? `: ${t.teams.join(', ')}` : ''}${t.expiresAt ? `, expires ${t.expiresAt}` : ''}); the secret below is shown only once\n`,
-      );
-      process.stdout.write(`${secret}\n`);
-    });
+    .action(async (o: { name: string; role: Role; teams?: string[]; expires?: number }) =>
+      (await actions()).createToken(o),
+    );
   token
     .command('list')
     .description('list tokens (never their secrets)')
     .option('--json', 'print JSON')
-    .action(async (o: { json?: boolean }) => {
-      const tokens = await withApp((app) => app.get(TokensService).list());
-      if (o.json) {
-        process.stdout.write(`${JSON.stringify(tokens)}\n`);
-        return;
-      }
-      for (const t of tokens) {
-        const state = t.revokedAt
-          ? 'revoked'
-          : t.expiresAt && t.expiresAt <= new Date().toISOString()
-            ? 'expired'
-            : 'active';
-        process.stdout.write(
-          `${t.id}\t${t.prefix}…\t${t.name}\t${t.role}${t.teams.length ? `:${t.teams.join(',')}` : ''}\t${state}\tlast used ${t.lastUsedAt ?? 'never'}\n`,
-        );
-      }
-    });
+    .action(async (o: { json?: boolean }) => (await actions()).listTokens(o));
   token
     .command('revoke')
     .description('revoke a token by id or name')
     .argument('<id-or-name>')
-    .action(async (idOrName: string) => {
-      const done = await withApp((app) => app.get(TokensService).revoke(idOrName, actor));
-      if (!done) throw new Error(`no active token "${idOrName}"`);
-      process.stdout.write(`revoked ${idOrName}\n`);
-    });
+    .action(async (idOrName: string) => (await actions()).revokeToken(idOrName));
 }

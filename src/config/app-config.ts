@@ -325,6 +325,8 @@ const envSchema = z.object({
     .positive()
     .default(1024 ** 3),
   FINOPS_SAMPLE_DATA: z.enum(['auto', 'off']).default('auto'),
+  /** How long an unused database connection stays open in the pool (pg's default, 10 s). */
+  FINOPS_DB_POOL_IDLE_MS: z.coerce.number().int().min(1).default(10_000),
   FINOPS_OIDC_ISSUER: z.string().url().optional(),
   FINOPS_OIDC_AUDIENCE: z.string().min(1).optional(),
   FINOPS_OIDC_JWKS_URL: z.string().url().optional(),
@@ -334,15 +336,25 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
+/**
+ * The long-running service keeps the embedded PostgreSQL it uses up for its lifetime (restarting it
+ * if it dies) and stops it when it is the last user; a CLI run stops only a server it started itself
+ * and nobody else uses (docs/adr/0001-embedded-postgres.md).
+ */
+export type ProcessRole = 'service' | 'cli';
+
 export interface AppConfig {
   port: number;
   /** HOST: the address the HTTP server binds (127.0.0.1 by default; 0.0.0.0 for every interface). */
   host: string;
   /** FINOPS_SESSION_TTL: how long a web sign-in lasts (12 h by default). */
   sessionTtlMs: number;
+  /** `service` as loaded; the CLI runs as `cli` (src/cli/with-app.ts). */
+  role: ProcessRole;
   /** Set when an external PostgreSQL is used; otherwise an embedded server is started. */
   databaseUrl: string | undefined;
   dataDir: string;
+  dbPoolIdleMs: number;
   configDir: string;
   /** Where generated reports go, one folder per period (`reports/<period>/`). */
   reportsDir: string;
@@ -415,8 +427,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: e.PORT,
     host: e.HOST,
     sessionTtlMs: e.FINOPS_SESSION_TTL,
+    role: 'service',
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.FINOPS_DATA_DIR),
+    dbPoolIdleMs: e.FINOPS_DB_POOL_IDLE_MS,
     configDir,
     reportsDir: path.resolve(e.FINOPS_REPORTS_DIR),
     uploadMaxBytes: e.FINOPS_UPLOAD_MAX_BYTES,

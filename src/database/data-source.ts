@@ -5,6 +5,12 @@ import { BillingSource } from '../billing/billing-source.entity.js';
 import { CostRecordSchema } from '../billing/cost-record.entity.js';
 import { ImportRun } from '../ingestion/import-run.entity.js';
 import { ApiToken } from '../auth/api-token.entity.js';
+import { AuditEventSchema } from '../audit/audit-event.entity.js';
+import { BusinessMetricSchema } from '../allocation/business-metric.entity.js';
+import { AllocationResultSchema, PeriodCloseSchema } from '../allocation/period-close.entity.js';
+import { RecommendationSchema } from '../recommendations/recommendation.entity.js';
+import { InstancePriceSchema } from '../catalog/instance-price.entity.js';
+import { AnomalySchema } from '../insights/anomaly.entity.js';
 import {
   GpuScrapeSampleSchema,
   GpuUsageSchema,
@@ -22,9 +28,16 @@ export const ENTITIES = [
   GpuUsageSchema,
   ResourceUsageSchema,
   GpuScrapeSampleSchema,
+  AuditEventSchema,
+  BusinessMetricSchema,
+  PeriodCloseSchema,
+  AllocationResultSchema,
+  RecommendationSchema,
+  InstancePriceSchema,
+  AnomalySchema,
 ];
 
-export function createDataSource(url: string, poolSize = 10): DataSource {
+export function createDataSource(url: string, poolSize = 10, idleMs = 10_000): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -34,7 +47,7 @@ export function createDataSource(url: string, poolSize = 10): DataSource {
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: poolSize, application_name: 'finops-chargeback' },
+    extra: { max: poolSize, idleTimeoutMillis: idleMs, application_name: 'finops-chargeback' },
   });
 }
 

@@ -19,13 +19,17 @@ const EMBEDDED = Symbol('EMBEDDED_POSTGRES');
       provide: EMBEDDED,
       inject: [APP_CONFIG, LOGGER],
       useFactory: async (config: AppConfig, log: Logger): Promise<EmbeddedPostgres | null> =>
-        config.databaseUrl ? null : acquireEmbeddedPostgres(config.dataDir, log),
+        config.databaseUrl ? null : acquireEmbeddedPostgres(config.dataDir, log, config.role),
     },
     {
       provide: DataSource,
       inject: [APP_CONFIG, EMBEDDED, LOGGER],
       useFactory: async (config: AppConfig, embedded: EmbeddedPostgres | null, log: Logger) => {
-        const dataSource = createDataSource(config.databaseUrl ?? embedded!.url);
+        const dataSource = createDataSource(
+          config.databaseUrl ?? embedded!.url,
+          10,
+          config.dbPoolIdleMs,
+        );
         await dataSource.initialize();
         const applied = await migrate(dataSource);
         if (applied.length > 0) log.info({ event: 'db.migrated', applied }, 'migrations applied');

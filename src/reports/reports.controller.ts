@@ -22,7 +22,10 @@ const query = z.object({ basis: z.enum(COST_BASES).default('effective') }).stric
  * `YYYY-MM.<ext>` for one of the report's formats, or a 404 that says what to ask for; a month
  * outside the plausible periods (0000-01) is a 400 naming the period, like the query routes.
  */
-function reportFile<F extends string>(file: string, formats: readonly F[]): { period: string; format: F } {
+function reportFile<F extends string>(
+  file: string,
+  formats: readonly F[],
+): { period: string; format: F } {
   const m = /^(\d{4}-(?:0[1-9]|1[0-2]))\.([a-z]+)$/.exec(file);
   if (!m || !formats.includes(m[2] as F))
     throw new NotFoundException({

@@ -1,62 +1,58 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CLI, fixture, SAMPLE_CSV } from '../support/fixtures.js';
+import { runCli, runProcess } from '../support/service-process.js';
 import { createTestDatabase } from '../support/test-db.js';
 
 const url = await createTestDatabase();
 const finops = (...args: string[]) =>
-  spawnSync(process.execPath, [CLI, ...args], {
-    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: '' },
-    encoding: 'utf8',
-  });
+  runCli(args, { ...process.env, DATABASE_URL: url, LOG_LEVEL: '' });
 
 describe('finops CLI', () => {
-  it('has --help on every command', () => {
-    for (const cmd of [
-      [],
-      ['import-file'],
-      ['costs'],
-      ['imports'],
-      ['db', 'migrate'],
-      ['token', 'create'],
-      ['allocate'],
-      ['close'],
-      ['metrics', 'import'],
-      ['unit-costs'],
-      ['report', 'chargeback'],
-      ['recommend'],
-      ['prices', 'refresh'],
-      ['anomalies'],
-      ['forecast'],
-      ['report', 'executive'],
-    ]) {
-      const r = finops(...cmd, '--help');
-      assert.equal(r.status, 0, `${cmd.join(' ')}: ${r.stderr}`);
-      assert.match(r.stdout, /Usage: finops/);
-    }
+  it('lists every command in --help and prints its version, without starting the application', async () => {
+    // Each command's own --help is checked in-process (test/unit/cli-program.test.ts).
+    const help = await finops('--help');
+    assert.equal(help.status, 0, help.stderr);
+    const commands = [
+      ...['db', 'import-file', 'import', 'imports', 'gpu', 'costs', 'allocate', 'close'],
+      ...[
+        'metrics',
+        'unit-costs',
+        'report',
+        'prices',
+        'recommend',
+        'anomalies',
+        'forecast',
+        'token',
+      ],
+    ];
+    for (const cmd of commands) assert.match(help.stdout, new RegExp(`^  ${cmd} `, 'm'), cmd);
+    const version = await finops('--version');
+    const pkg = JSON.parse(
+      readFileSync(path.join(path.dirname(path.dirname(CLI)), 'package.json'), 'utf8'),
+    ) as { version: string };
+    assert.equal(version.stdout, `${pkg.version}\n`);
   });
 
-  it('runs as `npx finops` from the project', () => {
-    const r = spawnSync('npx', ['--no-install', 'finops', '--help'], {
+  it('runs as `npx finops` from the project', async () => {
+    const r = await runProcess('npx', ['--no-install', 'finops', '--version'], {
       cwd: path.dirname(path.dirname(CLI)),
-      encoding: 'utf8',
     });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /import-file/);
+    assert.match(r.stdout, /^\d+\.\d+\.\d+/);
   });
 
-  it('db migrate runs alone', () => {
-    const r = finops('db', 'migrate');
+  it('db migrate runs alone', async () => {
+    const r = await finops('db', 'migrate');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /up to date/);
   });
 
-  it('import-file --json prints the machine-readable summary with exact decimal strings', () => {
-    const r = finops('import-file', SAMPLE_CSV, '--source', 'aws-cur', '--json');
+  it('import-file --json prints the machine-readable summary with exact decimal strings', async () => {
+    const r = await finops('import-file', SAMPLE_CSV, '--source', 'aws-cur', '--json');
     assert.equal(r.status, 0, r.stderr);
     const summary = JSON.parse(r.stdout) as Record<string, unknown>;
     assert.equal(summary['source'], 'aws-cur');
@@ -66,8 +62,8 @@ describe('finops CLI', () => {
     assert.deepEqual(summary['rejected'], []);
   });
 
-  it('import-file prints one line per billing period', () => {
-    const r = finops(
+  it('import-file prints one line per billing period', async () => {
+    const r = await finops(
       'import-file',
       fixture('messy-focus-1.2-two-periods.csv'),
       '--source',
@@ -78,8 +74,8 @@ describe('finops CLI', () => {
     assert.match(r.stdout, /^2024-10\s+2\s+-4\.808\s+-4\.85$/m);
   });
 
-  it('costs prints totals that match the source file, grouped and as JSON', () => {
-    const text = finops(
+  it('costs prints totals that match the source file, grouped and as JSON', async () => {
+    const text = await finops(
       'costs',
       '--period',
       '2024-09',
@@ -91,7 +87,14 @@ describe('finops CLI', () => {
     assert.equal(text.status, 0, text.stderr);
     // the sample (5.98839374320) plus the messy file's September rows (34.0026001)
     assert.match(text.stdout, /^total USD 39\.99099384320 \(503 rows\)$/m);
-    const json = finops('costs', '--period', '2024-09', '--group-by', 'charge-category', '--json');
+    const json = await finops(
+      'costs',
+      '--period',
+      '2024-09',
+      '--group-by',
+      'charge-category',
+      '--json',
+    );
     const report = JSON.parse(json.stdout) as {
       totals: { cost: string }[];
       groups: { key: string; cost: string }[];
@@ -107,8 +110,8 @@ describe('finops CLI', () => {
     );
   });
 
-  it('creates, lists and revokes API tokens; the secret is printed once, on stdout only', () => {
-    const created = finops(
+  it('creates, lists and revokes API tokens; the secret is printed once, on stdout only', async () => {
+    const created = await finops(
       'token',
       'create',
       '--name',
@@ -124,20 +127,25 @@ describe('finops CLI', () => {
     const secret = created.stdout.trim();
     assert.match(secret, /^fcb_/);
     assert.match(created.stderr, /lead: ml, web, expires/);
-    const list = finops('token', 'list', '--json');
+    const list = await finops('token', 'list', '--json');
     const tokens = JSON.parse(list.stdout) as { name: string; teams: string[]; prefix: string }[];
     const t = tokens.find((x) => x.name === 'ml-lead')!;
     assert.deepEqual(t.teams, ['ml', 'web']);
     assert.ok(secret.startsWith(t.prefix) && !list.stdout.includes(secret));
-    assert.equal(finops('token', 'revoke', 'ml-lead').status, 0);
-    const again = finops('token', 'revoke', 'ml-lead');
+    assert.equal((await finops('token', 'revoke', 'ml-lead')).status, 0);
+    const again = await finops('token', 'revoke', 'ml-lead');
     assert.equal(again.status, 1);
     assert.match(again.stderr, /no active token "ml-lead"/);
-    assert.notEqual(finops('token', 'create', '--name', 'x', '--role', 'root').status, 0);
+    assert.notEqual((await finops('token', 'create', '--name', 'x', '--role', 'root')).status, 0);
   });
 
-  it('fails with a non-zero exit and a one-line reason, then the problems', () => {
-    const bad = finops('import-file', fixture('bad-rows-focus-1.0.csv'), '--source', 'aws-cur');
+  it('fails with a non-zero exit and a one-line reason, then the problems', async () => {
+    const bad = await finops(
+      'import-file',
+      fixture('bad-rows-focus-1.0.csv'),
+      '--source',
+      'aws-cur',
+    );
     assert.equal(bad.status, 1);
     const lines = bad.stderr.trim().split('\n');
     assert.match(
@@ -146,48 +154,48 @@ describe('finops CLI', () => {
     );
     assert.match(lines[1]!, /bad-rows-focus-1\.0\.csv:3: BilledCost: "12,50" is not a number$/);
 
-    const missing = finops('import-file', '/nonexistent/file.csv');
+    const missing = await finops('import-file', '/nonexistent/file.csv');
     assert.equal(missing.status, 1);
     assert.equal(missing.stderr.trim().split('\n').length, 1);
     assert.match(missing.stderr, /no such file/);
 
-    const period = finops('costs', '--period', '2024-13');
+    const period = await finops('costs', '--period', '2024-13');
     assert.notEqual(period.status, 0);
     assert.match(period.stderr, /YYYY-MM/);
 
-    const rejects = finops('import-file', SAMPLE_CSV, '--max-rejects', 'some');
+    const rejects = await finops('import-file', SAMPLE_CSV, '--max-rejects', 'some');
     assert.notEqual(rejects.status, 0);
     assert.match(rejects.stderr, /whole number/);
   });
 
-  it('loads business metrics, writes the chargeback workbook and closes the period', () => {
+  it('loads business metrics, writes the chargeback workbook and closes the period', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'finops-cli-'));
     const csv = path.join(dir, 'metrics.csv');
     writeFileSync(
       csv,
       'metric,period,team,value\nrequests,2024-09,web,1000\nrequests,2024-09,ml,x\n',
     );
-    const bad = finops('metrics', 'import', csv);
+    const bad = await finops('metrics', 'import', csv);
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /metrics\.csv:3: value: must be a non-negative decimal/);
     writeFileSync(csv, 'metric,period,team,value\nrequests,2024-09,web,1000\n');
-    const good = finops('metrics', 'import', csv);
+    const good = await finops('metrics', 'import', csv);
     assert.equal(good.status, 0, good.stderr);
     assert.equal(good.stdout, 'stored 1 values of requests for 2024-09\n');
 
     const out = path.join(dir, 'cb.xlsx');
-    const report = finops('report', 'chargeback', '--period', '2024-09', '--out', out);
+    const report = await finops('report', 'chargeback', '--period', '2024-09', '--out', out);
     assert.equal(report.status, 0, report.stderr);
     assert.match(report.stdout, /^wrote .*cb\.xlsx: \d+ teams, \d+ detail rows, total \d+\.\d\d/);
     assert.ok(statSync(out).size > 5000);
 
-    const close = finops('close', '--period', '2024-09');
+    const close = await finops('close', '--period', '2024-09');
     assert.equal(close.status, 0, close.stderr);
     assert.match(close.stdout, /^closed 2024-09 with rule set default: \d+ allocation lines/);
-    const again = finops('close', '--period', '2024-09');
+    const again = await finops('close', '--period', '2024-09');
     assert.equal(again.status, 1);
     assert.match(again.stderr, /^finops: error: billing period 2024-09 is already closed/);
-    const allocated = finops('allocate', '--period', '2024-09');
+    const allocated = await finops('allocate', '--period', '2024-09');
     assert.match(allocated.stdout, /; closed .* by cli:/);
   });
 
@@ -195,18 +203,15 @@ describe('finops CLI', () => {
     // Its own database: the window ends with the latest billed hour, so other files' months stay out.
     const own = await createTestDatabase();
     const finops = (...args: string[]) =>
-      spawnSync(process.execPath, [CLI, ...args], {
-        env: { ...process.env, DATABASE_URL: own, LOG_LEVEL: '' },
-        encoding: 'utf8',
-      });
+      runCli(args, { ...process.env, DATABASE_URL: own, LOG_LEVEL: '' });
     const optimization = path.join(path.dirname(SAMPLE_CSV), 'focus-1.2-sample-optimization.csv');
-    const imported = finops('import-file', optimization, '--source', 'optimization');
+    const imported = await finops('import-file', optimization, '--source', 'optimization');
     assert.equal(imported.status, 0, imported.stderr);
-    const text = finops('recommend');
+    const text = await finops('recommend');
     assert.equal(text.status, 0, text.stderr);
     assert.match(text.stdout, /^Looked at 2024-09-17 to 2024-10-01 in [\d.]+ s: \d+ new/);
     assert.match(text.stdout, /spot +data-science +297\.84 +low +Run etl-worker-1/);
-    const json = finops('recommend', '--json');
+    const json = await finops('recommend', '--json');
     const out = JSON.parse(json.stdout) as {
       run: { created: number; updated: number; byKind: Record<string, number> };
       open: { items: { kind: string }[] };
@@ -215,15 +220,15 @@ describe('finops CLI', () => {
     assert.ok(out.run.updated > 0);
     assert.equal(out.run.byKind['storage-tier'], 1);
     assert.ok(out.open.items.some((r) => r.kind === 'commitment'));
-    const forecast = finops('forecast');
+    const forecast = await finops('forecast');
     assert.equal(forecast.status, 0, forecast.stderr);
     assert.match(forecast.stdout, /^Data to 2024-09-30; 2024-10 in USD\./);
     assert.match(forecast.stdout, /\norganisation +0\.00 +\d+\.\d\d/);
-    const anomalies = finops('anomalies', '--json');
+    const anomalies = await finops('anomalies', '--json');
     assert.equal(anomalies.status, 0, anomalies.stderr);
     assert.equal((JSON.parse(anomalies.stdout) as { run: { to: string } }).run.to, '2024-09-30');
     const pdf = path.join(mkdtempSync(path.join(os.tmpdir(), 'finops-exec-cli-')), 'exec.pdf');
-    const exec = finops(
+    const exec = await finops(
       'report',
       'executive',
       '--period',
@@ -236,7 +241,7 @@ describe('finops CLI', () => {
     assert.equal(exec.status, 0, exec.stderr);
     assert.match(exec.stdout, /^wrote .*exec\.pdf: total [\d.]+ USD, \d+ teams, \d+ anomalies\n$/);
     assert.equal(readFileSync(pdf).subarray(0, 5).toString(), '%PDF-');
-    const prices = finops('prices', 'refresh');
+    const prices = await finops('prices', 'refresh');
     assert.equal(prices.status, 1);
     assert.equal(
       prices.stderr,

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { generateFocusCsv } from '../../bench/focus-generator.js';
-import { MAIN } from '../support/fixtures.js';
+import { freePort, freshFetch, startService } from '../support/service-process.js';
 import { createTestDatabase } from '../support/test-db.js';
 
 const url = await createTestDatabase();
@@ -16,12 +14,7 @@ await db.connect();
 db.on('error', () => undefined); // the database is dropped (WITH FORCE) when the file ends
 after(() => db.end());
 
-const port = await new Promise<number>((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port: p } = s.address() as { port: number };
-    s.close(() => resolve(p));
-  });
-});
+const port = await freePort();
 
 describe('graceful shutdown', () => {
   it('lets a running upload import finish before stopping: no half state', async () => {
@@ -36,28 +29,11 @@ describe('graceful shutdown', () => {
       FINOPS_SAMPLE_DATA: 'off',
       LOG_LEVEL: 'warn',
     };
-    const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    after(() => child.kill('SIGKILL'));
-    let log = '';
-    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('exit', (code) => resolve(code)),
-    );
-    for (let i = 0; ; i++) {
-      if (
-        await fetch(`http://127.0.0.1:${port}/health`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      if (i > 300) throw new Error(`service did not start:\n${log}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const { child, url: base, exited, log } = await startService(env);
     const form = new FormData();
     form.append('source', 'big');
     form.append('file', new Blob([readFileSync(file)]), 'big.csv');
-    const response = fetch(`http://127.0.0.1:${port}/api/imports`, {
+    const response = freshFetch(`${base}/api/imports`, {
       method: 'POST',
       body: form,
       headers: { authorization: `Bearer ${admin}` },
@@ -69,13 +45,13 @@ describe('graceful shutdown', () => {
         `SELECT tuples_processed::int AS n FROM pg_stat_progress_copy WHERE datname = current_database()`,
       );
       if (rows.some((r) => r.n > 10_000)) break;
-      if (i > 600) throw new Error(`the import never started copying:\n${log}`);
+      if (i > 600) throw new Error(`the import never started copying:\n${log()}`);
       await new Promise((r) => setTimeout(r, 25));
     }
     child.kill('SIGTERM');
 
     const res = await response;
-    assert.equal(res.status, 201, log);
+    assert.equal(res.status, 201, log());
     const summary = (await res.json()) as { periods: { rows: number }[] };
     assert.equal(summary.periods[0]!.rows, 150_000);
     await exited;

@@ -1,25 +1,15 @@
 import { Decimal } from 'decimal.js';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
-import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CLI, MAIN } from '../support/fixtures.js';
+import { freePort, freshFetch, runCli, startService } from '../support/service-process.js';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'finops-start-'));
 chmodSync(dataDir, 0o755);
 after(() => rmSync(dataDir, { recursive: true, force: true }));
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 /** The environment of a fresh machine: no DATABASE_URL, no sources configured. */
 function env(port: number): NodeJS.ProcessEnv {
@@ -34,50 +24,22 @@ function env(port: number): NodeJS.ProcessEnv {
   return e;
 }
 
-async function startService(port: number) {
-  const child = spawn(process.execPath, [MAIN], {
-    env: env(port),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  // A failed assertion must not leave the service (and this test file) running.
-  after(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  let log = '';
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`service did not start:\n${log}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const token = /Admin API token[^\n]*\n\s+(fcb_\S+)/.exec(log)?.[1];
-  return {
-    child,
-    exited,
-    log: () => log,
-    headers: token ? { authorization: `Bearer ${token}` } : undefined,
-  };
+async function start(port: number) {
+  const service = await startService(env(port));
+  const token = /Admin API token[^\n]*\n\s+(fcb_\S+)/.exec(service.log())?.[1];
+  return { ...service, headers: token ? { authorization: `Bearer ${token}` } : undefined };
 }
 
 describe('npm start on a fresh machine', () => {
   it('starts embedded PostgreSQL, loads the sample data, shares the server with the CLI, and stops cleanly on Ctrl-C', async () => {
     const port = await freePort();
-    const service = await startService(port);
+    const service = await start(port);
     // The first start prints a one-time admin token; every data route needs it.
     assert.ok(service.headers, `no admin token printed:\n${service.log()}`);
-    assert.equal((await fetch(`http://127.0.0.1:${port}/api/costs`)).status, 401);
+    assert.equal((await freshFetch(`http://127.0.0.1:${port}/api/costs`)).status, 401);
     const headers = service.headers;
     const costs = (await (
-      await fetch(`http://127.0.0.1:${port}/api/costs?basis=billed`, { headers })
+      await freshFetch(`http://127.0.0.1:${port}/api/costs?basis=billed`, { headers })
     ).json()) as { period: string; totals: { cost: string }[] };
     assert.equal(costs.period, '2024-09');
     // AWS (FOCUS sample) + Azure + GCP samples, the GPU machines and the optimization sample
@@ -85,11 +47,11 @@ describe('npm start on a fresh machine', () => {
     assert.equal(costs.totals[0]!.cost, '11976.391960806921842802');
     // The sample's recommendations are made at first start, one kind per recommender at least.
     const recs = (await (
-      await fetch(`http://127.0.0.1:${port}/api/recommendations`, { headers })
+      await freshFetch(`http://127.0.0.1:${port}/api/recommendations`, { headers })
     ).json()) as { items: { kind: string }[] };
     assert.equal(new Set(recs.items.map((r) => r.kind)).size, 6);
     const gpu = (await (
-      await fetch(`http://127.0.0.1:${port}/api/gpu/efficiency?period=2024-09&groupBy=team`, {
+      await freshFetch(`http://127.0.0.1:${port}/api/gpu/efficiency?period=2024-09&groupBy=team`, {
         headers,
       })
     ).json()) as { total: { effectiveCost: string; gpuHours: string }; groups: { key: string }[] };
@@ -102,7 +64,7 @@ describe('npm start on a fresh machine', () => {
     );
     // Without config/allocation.yaml the team tag allocates; the rest is Unallocated, never lost.
     const alloc = (await (
-      await fetch(`http://127.0.0.1:${port}/api/allocation?period=2024-09`, { headers })
+      await freshFetch(`http://127.0.0.1:${port}/api/allocation?period=2024-09`, { headers })
     ).json()) as {
       total: string;
       source: { effective: string };
@@ -114,7 +76,7 @@ describe('npm start on a fresh machine', () => {
     assert.ok(alloc.teams.some((t) => t.team === 'ml-research'));
     assert.equal(alloc.teams.at(-1)!.team, 'Unallocated');
     const why = (await (
-      await fetch(
+      await freshFetch(
         `http://127.0.0.1:${port}/api/allocation/explain?period=2024-09&team=ml-research`,
         {
           headers,
@@ -127,7 +89,7 @@ describe('npm start on a fresh machine', () => {
     const rounded = new Decimal(alloc.teams.find((t) => t.team === 'ml-research')!.total);
     assert.ok(new Decimal(why.effective).minus(rounded).abs().lte('0.01'), `${why.effective}`);
     // The finance workbook of the sample reconciles: every difference cell caches 0.
-    const xlsx = await fetch(`http://127.0.0.1:${port}/api/reports/chargeback/2024-09.xlsx`, {
+    const xlsx = await freshFetch(`http://127.0.0.1:${port}/api/reports/chargeback/2024-09.xlsx`, {
       headers,
     });
     assert.equal(xlsx.status, 200);
@@ -144,7 +106,7 @@ describe('npm start on a fresh machine', () => {
       'Summary total',
     );
     const runs = (await (
-      await fetch(`http://127.0.0.1:${port}/api/imports`, { headers })
+      await freshFetch(`http://127.0.0.1:${port}/api/imports`, { headers })
     ).json()) as {
       trigger: string;
       source: string;
@@ -162,13 +124,10 @@ describe('npm start on a fresh machine', () => {
     );
 
     // The CLI attaches to the service's embedded server and leaves it running.
-    const cli = spawnSync(process.execPath, [CLI, 'costs', '--json'], {
-      env: env(port),
-      encoding: 'utf8',
-    });
+    const cli = await runCli(['costs', '--json'], env(port));
     assert.equal(cli.status, 0, cli.stderr);
     assert.equal((JSON.parse(cli.stdout) as { period: string }).period, '2024-09');
-    assert.ok((await fetch(`http://127.0.0.1:${port}/health`)).ok);
+    assert.ok((await freshFetch(`http://127.0.0.1:${port}/health`)).ok);
 
     service.child.kill('SIGINT');
     const { code, signal } = await service.exited;
@@ -180,9 +139,9 @@ describe('npm start on a fresh machine', () => {
     );
 
     // A second start reuses the data and does not load the sample again.
-    const again = await startService(port);
+    const again = await start(port);
     const runsAfter = (await (
-      await fetch(`http://127.0.0.1:${port}/api/imports`, { headers })
+      await freshFetch(`http://127.0.0.1:${port}/api/imports`, { headers })
     ).json()) as unknown[];
     assert.equal(runsAfter.length, 6);
     again.child.kill('SIGTERM');

@@ -8,7 +8,11 @@ const ORANGE = '#e8833a';
 /** An ECharts option rendered on the server to an SVG string (no DOM, no browser). */
 function render(width: number, height: number, option: echarts.EChartsOption): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
-  chart.setOption({ animation: false, textStyle: { fontFamily: 'Helvetica, Arial, sans-serif' }, ...option });
+  chart.setOption({
+    animation: false,
+    textStyle: { fontFamily: 'Helvetica, Arial, sans-serif' },
+    ...option,
+  });
   const svg = chart.renderToSVGString();
   chart.dispose();
   return svg;
@@ -59,8 +63,18 @@ export function teamsChart(r: ExecutiveReport, width = 720, height = 300): strin
     xAxis: { type: 'value' },
     yAxis: { type: 'category', data: teams.map((t) => t.key) },
     series: [
-      { name: 'Previous month', type: 'bar', itemStyle: { color: GREY }, data: teams.map((t) => Number(t.previous)) },
-      { name: 'This month', type: 'bar', itemStyle: { color: BLUE }, data: teams.map((t) => Number(t.current)) },
+      {
+        name: 'Previous month',
+        type: 'bar',
+        itemStyle: { color: GREY },
+        data: teams.map((t) => Number(t.previous)),
+      },
+      {
+        name: 'This month',
+        type: 'bar',
+        itemStyle: { color: BLUE },
+        data: teams.map((t) => Number(t.current)),
+      },
     ],
   });
 }

@@ -2,7 +2,6 @@ import { escapeHtml as e, monthName, moneyText, percentText, signedMoney } from 
 import { teamsChart, trendChart } from './charts.js';
 import type { Change, ExecutiveReport, Mover } from './executive-model.js';
 
-
 function tile(label: string, value: string, detail: string, id: string): string {
   return `<div class="tile"><div class="label">${e(label)}</div><div class="value" id="${id}">${value}</div><div class="detail">${detail}</div></div>`;
 }
@@ -16,7 +15,8 @@ function moversTable(caption: string, rows: Mover[]): string {
     .join('')}</tbody></table>`;
 }
 
-const changeText = (c: Change) => `${signedMoney(c.delta)} (${percentText(c.percent)}) vs last month`;
+const changeText = (c: Change) =>
+  `${signedMoney(c.delta)} (${percentText(c.percent)}) vs last month`;
 
 /**
  * The monthly executive report as one self-contained HTML file: headline numbers and the trend
@@ -76,7 +76,10 @@ ${r.variance.top.length ? `<table><caption>Items that moved most</caption><thead
   }
 <h2>Savings</h2><p>${r.recommendations.open.count} open recommendation(s) worth ${moneyText(r.recommendations.open.monthlySavings)} a month; ${r.recommendations.realized.count} verified, realizing ${moneyText(r.recommendations.realized.monthlySavings)} a month.</p>
 <table><caption>Top open recommendations</caption><thead><tr><th scope="col">What to do</th><th scope="col">Team</th><th class="num" scope="col">Saving / month</th></tr></thead><tbody>${r.recommendations.open.top
-    .map((o) => `<tr><td>${e(o.title)}</td><td>${e(o.team ?? '-')}</td><td class="num">${moneyText(o.saving)}</td></tr>`)
+    .map(
+      (o) =>
+        `<tr><td>${e(o.title)}</td><td>${e(o.team ?? '-')}</td><td class="num">${moneyText(o.saving)}</td></tr>`,
+    )
     .join('')}</tbody></table>
 <h2>Anomalies</h2>${
     r.anomalies.length

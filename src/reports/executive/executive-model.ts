@@ -51,13 +51,16 @@ export interface ExecutiveReport {
     utilization: number | null;
   } | null;
   recommendations: {
-    open: { count: number; monthlySavings: string; top: { title: string; team: string | null; saving: string | null; kind: string }[] };
+    open: {
+      count: number;
+      monthlySavings: string;
+      top: { title: string; team: string | null; saving: string | null; kind: string }[];
+    };
     realized: { count: number; monthlySavings: string };
   };
   anomalies: AnomalyView[];
   freshness: SourceFreshness[];
 }
-
 
 export function change(current: string, previous: string): Change {
   const c = new D(current);

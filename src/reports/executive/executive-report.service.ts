@@ -134,7 +134,12 @@ export class ExecutiveReportService implements OnModuleInit {
         forecast,
         vsForecastPercent:
           forecast && new D(forecast).gt(0)
-            ? new D(effective.current).minus(forecast).div(forecast).times(100).toDecimalPlaces(1).toFixed(1)
+            ? new D(effective.current)
+                .minus(forecast)
+                .div(forecast)
+                .times(100)
+                .toDecimalPlaces(1)
+                .toFixed(1)
             : null,
         gpuSpend: hasGpu ? cents(gpu.effectiveCost) : null,
         gpuIdle: hasGpu ? cents(gpu.idleCost) : null,
@@ -191,7 +196,9 @@ export class ExecutiveReportService implements OnModuleInit {
   ): Promise<Map<string, { total: string; businessUnit: string | null }>> {
     try {
       const r = allocationReport(await this.results.get(period), 'effective', ALL_TEAMS);
-      return new Map(r.teams.map((t) => [t.team, { total: t.total, businessUnit: t.businessUnit }]));
+      return new Map(
+        r.teams.map((t) => [t.team, { total: t.total, businessUnit: t.businessUnit }]),
+      );
     } catch (err) {
       if (err instanceof NoRuleSetError) return new Map();
       throw err;

@@ -3,7 +3,6 @@ import { EFFECTIVE_SQL } from '../../allocation/allocation-sql.js';
 import { D, Dec } from '../../gpu/gpu-cost-split.js';
 import { cents } from '../../billing/money.js';
 
-
 /** How much of the change in spend came from using more, paying more per unit, or discounts. */
 export interface VarianceSplit {
   total: string;
@@ -57,7 +56,14 @@ export async function varianceSplit(
   const sum = { volume: new D(0), price: new D(0), commitment: new D(0), unsplit: new D(0) };
   const items: { item: string; total: Dec; volume: Dec; price: Dec; commitment: Dec }[] = [];
   for (const r of rows) {
-    const [q0, c0, l0, q1, c1, l1] = [r.q0, r.c0, r.l0, r.q1, r.c1, r.l1].map((v) => new D(v)) as [Dec, Dec, Dec, Dec, Dec, Dec];
+    const [q0, c0, l0, q1, c1, l1] = [r.q0, r.c0, r.l0, r.q1, r.c1, r.l1].map((v) => new D(v)) as [
+      Dec,
+      Dec,
+      Dec,
+      Dec,
+      Dec,
+      Dec,
+    ];
     const total = c1.minus(c0);
     if (total.isZero()) continue;
     let volume = new D(0);

@@ -5,7 +5,12 @@ import { UNALLOCATED } from '../../allocation/allocation-config.js';
 import type { AllocationLine } from '../../allocation/allocation-engine.js';
 import { D, Dec } from '../../gpu/gpu-cost-split.js';
 import { spreadsheetSafe } from '../spreadsheet-safe.js';
-import { ChargebackInput, chargebackModel, ChargebackModel, visibleLines } from './chargeback-model.js';
+import {
+  ChargebackInput,
+  chargebackModel,
+  ChargebackModel,
+  visibleLines,
+} from './chargeback-model.js';
 
 type Sheet = ExcelJS.Worksheet;
 type Cell = ExcelJS.CellValue;
@@ -62,7 +67,13 @@ interface Column {
   percent?: boolean;
 }
 
-function table(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: Column[], money: string, headerRow = 1): Sheet {
+function table(
+  wb: ExcelJS.stream.xlsx.WorkbookWriter,
+  name: string,
+  columns: Column[],
+  money: string,
+  headerRow = 1,
+): Sheet {
   const ws = wb.addWorksheet(name, {
     views: [{ state: 'frozen', ySplit: headerRow }],
   });
@@ -102,7 +113,12 @@ function totals(
   row.commit();
 }
 
-function summarySheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, input: ChargebackInput, m: ChargebackModel, money: string) {
+function summarySheet(
+  wb: ExcelJS.stream.xlsx.WorkbookWriter,
+  input: ChargebackInput,
+  m: ChargebackModel,
+  money: string,
+) {
   const columns: Column[] = [
     { header: 'Team', width: 24 },
     { header: 'Cost center', width: 14 },
@@ -120,18 +136,38 @@ function summarySheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, input: ChargebackI
   const previous = new Map((input.previous?.teams ?? []).map((t) => [t.team, new D(t.total)]));
   const rows = m.summary.teams.map((t) => ({ ...t }));
   for (const [team] of previous)
-    if (!rows.some((r) => r.team === team) && (input.scope.kind === 'all' || input.scope.teams.includes(team))) {
+    if (
+      !rows.some((r) => r.team === team) &&
+      (input.scope.kind === 'all' || input.scope.teams.includes(team))
+    ) {
       const place = input.places.get(team);
-      rows.push({ team, costCenter: place?.costCenter ?? null, businessUnit: place?.businessUnit ?? null, direct: '0.00', shared: '0.00', adjustments: '0.00', total: '0.00' });
+      rows.push({
+        team,
+        costCenter: place?.costCenter ?? null,
+        businessUnit: place?.businessUnit ?? null,
+        direct: '0.00',
+        shared: '0.00',
+        adjustments: '0.00',
+        total: '0.00',
+      });
     }
   rows.sort((a, b) => Number(a.team === UNALLOCATED) - Number(b.team === UNALLOCATED));
-  const sums: Record<number, Dec> = { 3: new D(0), 4: new D(0), 5: new D(0), 6: new D(0), 7: new D(0), 8: new D(0) };
+  const sums: Record<number, Dec> = {
+    3: new D(0),
+    4: new D(0),
+    5: new D(0),
+    6: new D(0),
+    7: new D(0),
+    8: new D(0),
+  };
   rows.forEach((t, i) => {
     const r = i + 2;
     const prev = previous.get(t.team) ?? new D(0);
     const total = new D(t.total);
     const change = total.minus(prev);
-    [t.direct, t.shared, t.adjustments, t.total].forEach((v, k) => (sums[3 + k] = sums[3 + k]!.plus(v)));
+    [t.direct, t.shared, t.adjustments, t.total].forEach(
+      (v, k) => (sums[3 + k] = sums[3 + k]!.plus(v)),
+    );
     sums[7] = sums[7]!.plus(prev);
     sums[8] = sums[8]!.plus(change);
     ws.addRow([
@@ -157,7 +193,12 @@ function summarySheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, input: ChargebackI
   ws.commit();
 }
 
-function teamServiceSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, input: ChargebackInput, m: ChargebackModel, money: string) {
+function teamServiceSheet(
+  wb: ExcelJS.stream.xlsx.WorkbookWriter,
+  input: ChargebackInput,
+  m: ChargebackModel,
+  money: string,
+) {
   const columns: Column[] = [
     { header: 'Team', width: 24 },
     { header: 'Cost center', width: 14 },
@@ -170,7 +211,13 @@ function teamServiceSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, input: Chargeb
   let sum = new D(0);
   for (const r of m.teamService) {
     sum = sum.plus(r.amount);
-    ws.addRow([text(r.team), text(input.places.get(r.team)?.costCenter), text(r.provider), text(r.service), num(r.amount)]).commit();
+    ws.addRow([
+      text(r.team),
+      text(input.places.get(r.team)?.costCenter),
+      text(r.provider),
+      text(r.service),
+      num(r.amount),
+    ]).commit();
   }
   ws.autoFilter = `A1:E${m.teamService.length + 1}`;
   totals(ws, 'Total', 2, m.teamService.length + 1, { 4: sum }, columns.length);
@@ -228,7 +275,12 @@ const detailRow = (l: AllocationLine, input: ChargebackInput): Cell[] => {
   ];
 };
 
-async function detailSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, input: ChargebackInput, m: ChargebackModel, money: string) {
+async function detailSheet(
+  wb: ExcelJS.stream.xlsx.WorkbookWriter,
+  input: ChargebackInput,
+  m: ChargebackModel,
+  money: string,
+) {
   const ws = table(wb, 'Detail', DETAIL, money);
   header(ws, DETAIL);
   // One style object per column, shared by every cell: exceljs then finds each cell's style by
@@ -261,7 +313,14 @@ function sharedSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, m: ChargebackModel,
   let sum = new D(0);
   for (const s of m.shared) {
     sum = sum.plus(s.amount);
-    ws.addRow([text(s.pool), s.method, text(s.basis), text(s.team), s.share.toNumber(), num(s.amount)]).commit();
+    ws.addRow([
+      text(s.pool),
+      s.method,
+      text(s.basis),
+      text(s.team),
+      s.share.toNumber(),
+      num(s.amount),
+    ]).commit();
   }
   totals(ws, 'Total', 2, m.shared.length + 1, { 5: sum }, columns.length);
   ws.commit();
@@ -302,7 +361,11 @@ function unitSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, input: ChargebackInpu
   ws.commit();
 }
 
-function reconciliationSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, m: ChargebackModel, money: string) {
+function reconciliationSheet(
+  wb: ExcelJS.stream.xlsx.WorkbookWriter,
+  m: ChargebackModel,
+  money: string,
+) {
   const columns: Column[] = [
     { header: 'Provider', width: 14 },
     { header: 'Billing account', width: 18 },
@@ -325,7 +388,16 @@ function reconciliationSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, m: Chargeba
     const r = i + 2;
     const billedDiff = x.allocated.billed.minus(x.source.billed).minus(x.adjustments.billed);
     const effDiff = x.allocated.effective.minus(x.source.effective).minus(x.adjustments.effective);
-    [x.source.billed, x.adjustments.billed, x.allocated.billed, billedDiff, x.source.effective, x.adjustments.effective, x.allocated.effective, effDiff].forEach((d, k) => sum(3 + k, d));
+    [
+      x.source.billed,
+      x.adjustments.billed,
+      x.allocated.billed,
+      billedDiff,
+      x.source.effective,
+      x.adjustments.effective,
+      x.allocated.effective,
+      effDiff,
+    ].forEach((d, k) => sum(3 + k, d));
     ws.addRow([
       text(x.provider),
       text(x.billingAccountId),
@@ -354,23 +426,48 @@ function methodologySheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, input: Chargeb
   };
   line('Chargeback workbook', null, true);
   line('Billing period', `${input.period} (UTC calendar month)`);
-  line('Status', input.closed ? `closed ${input.closed.at} by ${text(input.closed.by)}; figures frozen` : 'open: figures change as data arrives');
-  line('Cost basis', input.basis === 'effective' ? 'EffectiveCost (amortized: commitments follow the usage they covered; purchases not counted again)' : 'BilledCost (as invoiced)');
+  line(
+    'Status',
+    input.closed
+      ? `closed ${input.closed.at} by ${text(input.closed.by)}; figures frozen`
+      : 'open: figures change as data arrives',
+  );
+  line(
+    'Cost basis',
+    input.basis === 'effective'
+      ? 'EffectiveCost (amortized: commitments follow the usage they covered; purchases not counted again)'
+      : 'BilledCost (as invoiced)',
+  );
   line('Currency', input.currency ?? '-');
-  line('Rule set', `${text(input.ruleSet.version)}, in force from ${input.ruleSet.effectiveFrom} (${text(input.ruleSet.origin)})`);
+  line(
+    'Rule set',
+    `${text(input.ruleSet.version)}, in force from ${input.ruleSet.effectiveFrom} (${text(input.ruleSet.origin)})`,
+  );
   line('Generated at', input.generatedAt.toISOString());
   line('Generated by', text(input.generatedBy));
   if (input.scope.kind === 'teams')
-    line('Scope', `teams ${input.scope.teams.map(text).join(', ')} only; the Reconciliation sheet is for finance`);
-  line('Rounding', 'Detail amounts are exact; team totals are rounded to cents by largest remainder so they add up to the total.');
-  line('Adjustments', 'Changes to closed periods appear as adjustment lines in the first open period after them, never as changes to the closed period.');
+    line(
+      'Scope',
+      `teams ${input.scope.teams.map(text).join(', ')} only; the Reconciliation sheet is for finance`,
+    );
+  line(
+    'Rounding',
+    'Detail amounts are exact; team totals are rounded to cents by largest remainder so they add up to the total.',
+  );
+  line(
+    'Adjustments',
+    'Changes to closed periods appear as adjustment lines in the first open period after them, never as changes to the closed period.',
+  );
   line(null);
   line('Rules in words', null, true);
   for (const w of input.ruleSet.words) line(null, text(w));
   line(null);
   line('Data freshness', null, true);
   for (const f of input.freshness)
-    line(text(f.source), `${f.kind}: ${f.lines} cost lines, data through ${f.dataThrough}, imported ${f.importedAt ?? 'unknown'}`);
+    line(
+      text(f.source),
+      `${f.kind}: ${f.lines} cost lines, data through ${f.dataThrough}, imported ${f.importedAt ?? 'unknown'}`,
+    );
   if (input.freshness.length === 0) line(null, 'no cost data in this period');
   ws.commit();
 }
@@ -379,7 +476,10 @@ function methodologySheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, input: Chargeb
  * Streams the chargeback workbook to `out`: sheets are written and committed one after another,
  * the Detail sheet row by row, so memory does not grow with the number of lines.
  */
-export async function writeChargebackWorkbook(input: ChargebackInput, out: Writable): Promise<ChargebackModel> {
+export async function writeChargebackWorkbook(
+  input: ChargebackInput,
+  out: Writable,
+): Promise<ChargebackModel> {
   const model = chargebackModel(input);
   const money = currencyFormat(input.currency);
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({

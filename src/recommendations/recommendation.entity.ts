@@ -1,0 +1,38 @@
+import { tableEntity } from '../database/entity-columns.js';
+
+/** recommendation (migration 009): one row per fingerprint, updated by each run and review. */
+export const RecommendationSchema = tableEntity(
+  'recommendation',
+  { id: 'identity' },
+  {
+    fingerprint: 'text',
+    kind: 'text',
+    resource_id: 'text',
+    resource_name: 'text?',
+    provider: 'text?',
+    region: 'text?',
+    team: 'text?',
+    title: 'text',
+    proposal: 'jsonb',
+    options: 'jsonb',
+    evidence: 'jsonb',
+    currency: 'text?',
+    current_monthly_cost: 'numeric',
+    monthly_savings: 'numeric?',
+    pricing: 'text',
+    risk: 'text',
+    risk_reason: 'text',
+    status: 'text',
+    dismiss_reason: 'text?',
+    status_note: 'text?',
+    snoozed_until: 'timestamptz?',
+    status_changed_at: 'timestamptz?',
+    status_changed_by: 'text?',
+    implemented_at: 'timestamptz?',
+    realized_monthly_savings: 'numeric?',
+    realized_detail: 'jsonb?',
+    first_seen: 'timestamptz',
+    last_seen: 'timestamptz',
+    resolved_at: 'timestamptz?',
+  },
+);
