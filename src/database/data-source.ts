@@ -11,6 +11,7 @@ import { AllocationResultSchema, PeriodCloseSchema } from '../allocation/period-
 import { RecommendationSchema } from '../recommendations/recommendation.entity.js';
 import { InstancePriceSchema } from '../catalog/instance-price.entity.js';
 import { AnomalySchema } from '../insights/anomaly.entity.js';
+import { WebSessionSchema } from '../auth/web-session.entity.js';
 import {
   GpuScrapeSampleSchema,
   GpuUsageSchema,
@@ -35,6 +36,7 @@ export const ENTITIES = [
   RecommendationSchema,
   InstancePriceSchema,
   AnomalySchema,
+  WebSessionSchema,
 ];
 
 export function createDataSource(url: string, poolSize = 10, idleMs = 10_000): DataSource {
