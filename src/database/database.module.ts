@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config.js';
 import { LOGGER } from '../logging/logger.js';
-import { createDataSource, migrate } from './data-source.js';
+import { createDataSource, migrate, poolSizeFor } from './data-source.js';
 import { acquireEmbeddedPostgres, EmbeddedPostgres } from './embedded-postgres.js';
 
 const EMBEDDED = Symbol('EMBEDDED_POSTGRES');
@@ -25,7 +25,11 @@ const EMBEDDED = Symbol('EMBEDDED_POSTGRES');
       provide: DataSource,
       inject: [APP_CONFIG, EMBEDDED, LOGGER],
       useFactory: async (config: AppConfig, embedded: EmbeddedPostgres | null, log: Logger) => {
-        const dataSource = createDataSource(config.databaseUrl ?? embedded!.url);
+        const dataSource = createDataSource(
+          config.databaseUrl ?? embedded!.url,
+          poolSizeFor(config.importConcurrency),
+          config.dbWaitMs,
+        );
         await dataSource.initialize();
         const applied = await migrate(dataSource);
         if (applied.length > 0) log.info({ event: 'db.migrated', applied }, 'migrations applied');

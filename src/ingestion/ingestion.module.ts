@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config.js';
 import { BillingModule } from '../billing/billing.module.js';
 import { CloudImportService } from './cloud/cloud-import.service.js';
 import { CloudTransport } from './cloud/cloud-transport.js';
 import { FocusFileImportService } from './focus-file/focus-file-import.service.js';
 import { UsageImportService } from './gpu/usage-import.service.js';
 import { ImportRunsService } from './import-runs.service.js';
+import { ImportSlots } from './import-slots.js';
 import { ImportsController } from './imports.controller.js';
 import { SampleDataLoader } from './sample-data.loader.js';
 
@@ -12,6 +14,12 @@ import { SampleDataLoader } from './sample-data.loader.js';
   imports: [BillingModule],
   controllers: [ImportsController],
   providers: [
+    {
+      provide: ImportSlots,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new ImportSlots(config.importConcurrency, config.importQueue),
+    },
     ImportRunsService,
     FocusFileImportService,
     CloudImportService,

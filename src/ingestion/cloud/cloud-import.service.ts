@@ -130,7 +130,7 @@ export class CloudImportService {
     try {
       const plan = planHeader(fetcher.columns);
       if (!('targets' in plan)) throw new Error(`internal: bad column list: ${plan[0]?.reason}`);
-      await loader.expect(`${period}-01`);
+      loader.expect(`${period}-01`);
       let line = 0;
       for await (const cells of fetcher.fetch(period, ctx)) {
         line++;

@@ -11,6 +11,7 @@ import { ImportBusyError, ImportProblem, ImportValidationError } from '../import
 import { PeriodSummary } from '../import-run.entity.js';
 import { ImportTally } from '../import-tally.js';
 import { ImportRunsService, LOCK_SOURCE } from '../import-runs.service.js';
+import { ImportSlots } from '../import-slots.js';
 import { normalizeRow } from './focus-row.normalizer.js';
 import { openFocusFile } from './focus-file-reader.js';
 
@@ -46,14 +47,21 @@ export class FocusFileImportService {
     private readonly sources: BillingSourcesService,
     private readonly runs: ImportRunsService,
     private readonly metrics: MetricsService,
+    private readonly slots: ImportSlots,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   /**
    * Imports a FOCUS file (CSV, CSV.gz or Parquet, FOCUS 1.0-1.4) atomically per billing period:
    * every period in the file replaces that period of the source, or nothing changes at all.
+   * Runs in one of the process's import slots: an upload finding every slot and queue place taken
+   * is refused (ImportsBusyError); the CLI, the scheduler and the sample wait their turn.
    */
-  async importFile(opts: ImportFileOptions): Promise<ImportSummary> {
+  importFile(opts: ImportFileOptions): Promise<ImportSummary> {
+    return this.slots.run(() => this.importLocked(opts), opts.trigger === 'api');
+  }
+
+  private async importLocked(opts: ImportFileOptions): Promise<ImportSummary> {
     const file = opts.displayName ?? opts.path;
     const source = await this.sources.ensure(opts.source, 'focus-file');
     await this.runs.reapInterrupted();
