@@ -9,6 +9,7 @@ import { ImportRunsService } from './import-runs.service.js';
 import { ImportSlots } from './import-slots.js';
 import { ImportsController } from './imports.controller.js';
 import { SampleDataLoader } from './sample-data.loader.js';
+import { UploadSpoolJanitor } from './upload-spool.js';
 
 @Module({
   imports: [BillingModule],
@@ -26,6 +27,7 @@ import { SampleDataLoader } from './sample-data.loader.js';
     CloudTransport,
     UsageImportService,
     SampleDataLoader,
+    UploadSpoolJanitor,
   ],
   exports: [
     ImportRunsService,

@@ -13,7 +13,7 @@ import { ImportTally } from '../import-tally.js';
 import { ImportRunsService, LOCK_SOURCE } from '../import-runs.service.js';
 import { ImportSlots } from '../import-slots.js';
 import { normalizeRow } from './focus-row.normalizer.js';
-import { openFocusFile } from './focus-file-reader.js';
+import { OpenFocusFile, openFocusFile } from './focus-file-reader.js';
 
 export interface ImportFileOptions {
   path: string;
@@ -103,24 +103,14 @@ export class FocusFileImportService {
     let version = '';
     try {
       const input = await openFocusFile(opts.path, file);
-      format = input.format;
-      version = input.plan.version;
-      await this.runs.update(runId, { format, focusVersion: version });
-      reading: for await (const batch of input.batches) {
-        for (const { line, cells } of batch) {
-          const result = normalizeRow(input.plan, cells, line);
-          if (result.ok) {
-            tally.accepted(result.row.warnings);
-            const wait = loader.add(result.row, line);
-            if (wait) await wait;
-          } else {
-            tally.rejectedRow(line, result.problems);
-            if (tally.hopeless) break reading;
-          }
-        }
-        opts.onProgress?.({ rows: tally.rowsRead, fraction: input.progress() });
+      try {
+        format = input.format;
+        version = input.plan.version;
+        await this.runs.update(runId, { format, focusVersion: version });
+        await readRows(input, loader, tally, opts.onProgress);
+      } finally {
+        await input.close();
       }
-      await input.batches.return(undefined);
       if (tally.overLimit) {
         const limit = tally.maxRejects ? ` (more than --max-rejects ${tally.maxRejects})` : '';
         throw new ImportValidationError(
@@ -200,5 +190,28 @@ export class FocusFileImportService {
       );
       throw err;
     }
+  }
+}
+
+/** Normalizes every row into the loader; stops early once the rejects can no longer pass. */
+async function readRows(
+  input: OpenFocusFile,
+  loader: CostSliceLoader,
+  tally: ImportTally,
+  onProgress: ImportFileOptions['onProgress'],
+): Promise<void> {
+  reading: for await (const batch of input.batches) {
+    for (const { line, cells } of batch) {
+      const result = normalizeRow(input.plan, cells, line);
+      if (result.ok) {
+        tally.accepted(result.row.warnings);
+        const wait = loader.add(result.row, line);
+        if (wait) await wait;
+      } else {
+        tally.rejectedRow(line, result.problems);
+        if (tally.hopeless) break reading;
+      }
+    }
+    onProgress?.({ rows: tally.rowsRead, fraction: input.progress() });
   }
 }

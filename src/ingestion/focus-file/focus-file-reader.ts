@@ -9,6 +9,8 @@ export interface OpenFocusFile {
   /** Data rows in batches (the header already taken). */
   batches: AsyncGenerator<SourceRow[]>;
   progress(): number;
+  /** Closes the file, whether or not the batches were read (call it in a `finally`). */
+  close(): Promise<void>;
 }
 
 const fileProblem = (file: string, reason: string) =>
@@ -19,17 +21,29 @@ export async function openFocusFile(path: string, file: string): Promise<OpenFoc
   const format = await sniffFormat(path);
   if (format === 'empty') throw fileProblem(file, 'file is empty');
   const source = await openRowSource(path, format);
-  const first = await source.batches.next();
-  const header = first.done ? undefined : first.value.shift();
-  if (!header) throw fileProblem(file, 'no header row');
-  const plan = planHeader(header.cells);
-  if (Array.isArray(plan)) {
-    throw new ImportValidationError(file, plan, `${file}: the header is not a usable FOCUS header`);
+  const close = async () => {
+    await source.batches.return(undefined);
+  };
+  try {
+    const first = await source.batches.next();
+    const header = first.done ? undefined : first.value.shift();
+    if (!header) throw fileProblem(file, 'no header row');
+    const plan = planHeader(header.cells);
+    if (Array.isArray(plan)) {
+      throw new ImportValidationError(
+        file,
+        plan,
+        `${file}: the header is not a usable FOCUS header`,
+      );
+    }
+    const rest = first.done ? [] : [first.value];
+    const batches = (async function* () {
+      yield* rest;
+      yield* source.batches;
+    })();
+    return { format, plan, batches, progress: source.progress, close };
+  } catch (err) {
+    await close();
+    throw err;
   }
-  const rest = first.done ? [] : [first.value];
-  const batches = (async function* () {
-    yield* rest;
-    yield* source.batches;
-  })();
-  return { format, plan, batches, progress: source.progress };
 }
