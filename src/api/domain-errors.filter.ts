@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { PeriodCloseError } from '../allocation/allocation-results.service.js';
 import { MixedCurrencyError, NoRuleSetError } from '../allocation/allocation.service.js';
 import { MetricInputError } from '../allocation/business-metric-input.js';
+import { SourceKindMismatchError } from '../billing/source-kind-mismatch.error.js';
 import { isPoolTimeout } from '../database/data-source.js';
 import {
   ImportBusyError,
@@ -91,6 +92,8 @@ export class DomainErrorsFilter implements ExceptionFilter {
     } else if (error instanceof ImportsBusyError) {
       res.setHeader('retry-after', String(error.retryAfterSeconds));
       res.status(503).json({ error: 'imports_busy', message: error.message });
+    } else if (error instanceof SourceKindMismatchError) {
+      res.status(409).json({ error: 'source_kind_mismatch', message: error.message });
     } else if (isPoolTimeout(error)) {
       // Every database connection stayed busy for FINOPS_DB_WAIT_MS: shed the request.
       this.log.warn({ event: 'db.pool_timeout', path: req.path }, 'no database connection free');
