@@ -206,10 +206,8 @@ export class CloudImportService {
     } catch (err) {
       await loader.abort();
       const message = (err as Error).message;
-      await this.runs.update(runId, {
+      await this.runs.fail(runId, {
         ...tally.runValues(),
-        status: 'failed',
-        finishedAt: new Date(),
         error: message,
         requests: result.requests,
       });

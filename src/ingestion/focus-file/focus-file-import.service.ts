@@ -167,12 +167,17 @@ export class FocusFileImportService {
         warnings: tally.warnings,
       };
     } catch (err) {
-      await loader.abort();
+      await loader
+        .abort()
+        .catch((abortErr: unknown) =>
+          this.log.error(
+            { event: 'import.abort_failed', runId, reason: (abortErr as Error).message },
+            'stage cleanup failed',
+          ),
+        );
       const validation = err instanceof ImportValidationError ? err : undefined;
-      await this.runs.update(runId, {
+      await this.runs.fail(runId, {
         ...tally.runValues(),
-        status: 'failed',
-        finishedAt: new Date(),
         format: format || null,
         focusVersion: version || null,
         problems: validation ? [...validation.problems] : tally.problems,

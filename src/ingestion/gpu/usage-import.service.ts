@@ -357,11 +357,9 @@ export class UsageImportService {
       await stage.abort();
       const message = (err as Error).message;
       Object.assign(result, { status: 'failed', message, gpuRows: 0, resourceRows: 0 });
-      await this.runs.update(runId, {
+      await this.runs.fail(runId, {
         ...tally.runValues(),
         warnings: { ...tally.warnings, ...result.findings },
-        status: 'failed',
-        finishedAt: new Date(),
         error: message,
         requests: result.requests,
       });
