@@ -7,6 +7,7 @@ import { CloudSourceConfig } from '../../config/app-config.js';
 import { LOGGER } from '../../logging/logger.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import { CostSliceLoader } from '../cost-slice-loader.js';
+import { ImportSlots } from '../import-slots.js';
 import { periodLockKey, withPeriodLock } from '../period-lock.js';
 import { planHeader } from '../focus-file/focus-header.js';
 import { normalizeRow } from '../focus-file/focus-row.normalizer.js';
@@ -54,10 +55,23 @@ export class CloudImportService {
     private readonly runs: ImportRunsService,
     private readonly metrics: MetricsService,
     private readonly transport: CloudTransport,
+    private readonly slots: ImportSlots,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  async importPeriods(
+  /** Runs in an import slot, as file imports do (an API call is refused when all are taken). */
+  importPeriods(
+    config: CloudSourceConfig,
+    periods: readonly string[],
+    opts: CloudRunOptions,
+  ): Promise<PeriodRunResult[]> {
+    return this.slots.run(
+      () => this.importPeriodsNow(config, periods, opts),
+      opts.trigger === 'api',
+    );
+  }
+
+  private async importPeriodsNow(
     config: CloudSourceConfig,
     periods: readonly string[],
     opts: CloudRunOptions,
