@@ -1,7 +1,8 @@
 /**
- * `npm run bench -- import [--rows N]`: throughput of `finops import-file` against a plain COPY of
- * the same CSV into an unindexed table, both on the same PostgreSQL in the same run, plus the
- * importer's peak RSS. Targets: ratio <= 2.0, peak RSS < 300 MB.
+ * `npm run bench -- import [--rows N] [--periods P]`: throughput of `finops import-file` against a
+ * plain COPY of the same CSV into an unindexed table, both on the same PostgreSQL in the same run,
+ * plus the importer's peak RSS. Targets: ratio <= 2.0, peak RSS < 300 MB. Rows go round-robin over
+ * P consecutive billing periods (default 2); many periods exercise the importer's bounded COPYs.
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { shiftPeriod } from '../src/billing/billing-period.js';
 import { generateFocusCsv } from './focus-generator.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -102,12 +104,14 @@ export async function importBench(
   url: string,
   rows: number,
   outDir: string,
+  periodCount = 2,
 ): Promise<ImportBenchResult> {
   mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, `focus-${rows}.csv`);
+  const file = path.join(outDir, `focus-${rows}${periodCount === 2 ? '' : `-p${periodCount}`}.csv`);
   if (!existsSync(file)) {
     process.stderr.write(`generating ${rows} rows into ${file}\n`);
-    await generateFocusCsv(file, { rows, periods: ['2024-09', '2024-10'], seed: 42 });
+    const periods = Array.from({ length: periodCount }, (_, i) => shiftPeriod('2024-09', i));
+    await generateFocusCsv(file, { rows, periods, seed: 42 });
   }
   await baselineCopy(url, file); // warm the page cache and the server once
   const baselineSeconds = await baselineCopy(url, file);

@@ -85,7 +85,9 @@ async function main(): Promise<number> {
       }
     }
     await ds.destroy();
-    const result = await importBench(url, rows, path.join(root, 'bench', 'out'));
+    const periodsFlag = rest.indexOf('--periods');
+    const periods = periodsFlag >= 0 ? Number(rest[periodsFlag + 1]) : 2;
+    const result = await importBench(url, rows, path.join(root, 'bench', 'out'), periods);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     const ok = result.ratio <= 2.0 && result.peakRssMB < 300;
     process.stdout.write(

@@ -9,6 +9,14 @@ import { createLogger } from './logging/logger.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel ?? 'info');
+  // A stray rejection or exception (a bug, a client gone mid-stream) is logged; it must not take
+  // down the service and every request in flight with it (invariant 7).
+  process.on('unhandledRejection', (err: unknown) =>
+    logger.error({ event: 'process.unhandled_rejection', err }, 'unhandled rejection'),
+  );
+  process.on('uncaughtException', (err: Error) =>
+    logger.error({ event: 'process.uncaught_exception', err }, 'uncaught exception'),
+  );
   const app = await createHttpApp(config, logger);
   await app.init();
   const sample = app.get(SampleDataLoader);

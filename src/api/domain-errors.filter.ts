@@ -11,7 +11,13 @@ import type { Logger } from 'pino';
 import { PeriodCloseError } from '../allocation/allocation-results.service.js';
 import { MixedCurrencyError, NoRuleSetError } from '../allocation/allocation.service.js';
 import { MetricInputError } from '../allocation/business-metric-input.js';
-import { ImportBusyError, ImportValidationError } from '../ingestion/import-errors.js';
+import { SourceKindMismatchError } from '../billing/source-kind-mismatch.error.js';
+import { isPoolTimeout } from '../database/data-source.js';
+import {
+  ImportBusyError,
+  ImportsBusyError,
+  ImportValidationError,
+} from '../ingestion/import-errors.js';
 import { LOGGER } from '../logging/logger.js';
 import { AnomalyNotFoundError } from '../insights/insights.service.js';
 import {
@@ -83,6 +89,19 @@ export class DomainErrorsFilter implements ExceptionFilter {
       });
     } else if (error instanceof ImportBusyError) {
       res.status(409).json({ error: 'import_busy', message: error.message });
+    } else if (error instanceof ImportsBusyError) {
+      res.setHeader('retry-after', String(error.retryAfterSeconds));
+      res.status(503).json({ error: 'imports_busy', message: error.message });
+    } else if (error instanceof SourceKindMismatchError) {
+      res.status(409).json({ error: 'source_kind_mismatch', message: error.message });
+    } else if (isPoolTimeout(error)) {
+      // Every database connection stayed busy for FINOPS_DB_WAIT_MS: shed the request.
+      this.log.warn({ event: 'db.pool_timeout', path: req.path }, 'no database connection free');
+      res.setHeader('retry-after', '5');
+      res.status(503).json({
+        error: 'database_busy',
+        message: 'the service is busy (no database connection free); try again shortly',
+      });
     } else if (error instanceof HttpException) {
       const body = error.getResponse();
       res

@@ -327,6 +327,9 @@ const envSchema = z.object({
   FINOPS_SAMPLE_DATA: z.enum(['auto', 'off']).default('auto'),
   /** How long an unused database connection stays open in the pool (pg's default, 10 s). */
   FINOPS_DB_POOL_IDLE_MS: z.coerce.number().int().min(1).default(10_000),
+  FINOPS_IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  FINOPS_IMPORT_QUEUE: z.coerce.number().int().min(0).max(1000).default(4),
+  FINOPS_DB_WAIT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   FINOPS_OIDC_ISSUER: z.string().url().optional(),
   FINOPS_OIDC_AUDIENCE: z.string().min(1).optional(),
   FINOPS_OIDC_JWKS_URL: z.string().url().optional(),
@@ -359,6 +362,12 @@ export interface AppConfig {
   /** Where generated reports go, one folder per period (`reports/<period>/`). */
   reportsDir: string;
   uploadMaxBytes: number;
+  /** Imports running at once (FINOPS_IMPORT_CONCURRENCY); the database pool is sized from it. */
+  importConcurrency: number;
+  /** Uploads that may wait for an import slot (FINOPS_IMPORT_QUEUE); beyond it a 503. */
+  importQueue: number;
+  /** Longest wait for a pooled database connection before a 503 (FINOPS_DB_WAIT_MS). */
+  dbWaitMs: number;
   sampleData: 'auto' | 'off';
   /** FINOPS_ADMIN_TOKEN: registered as an admin token at start (a secret: never logged). */
   adminToken: string | undefined;
@@ -434,6 +443,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     configDir,
     reportsDir: path.resolve(e.FINOPS_REPORTS_DIR),
     uploadMaxBytes: e.FINOPS_UPLOAD_MAX_BYTES,
+    importConcurrency: e.FINOPS_IMPORT_CONCURRENCY,
+    importQueue: e.FINOPS_IMPORT_QUEUE,
+    dbWaitMs: e.FINOPS_DB_WAIT_MS,
     sampleData: e.FINOPS_SAMPLE_DATA,
     adminToken: e.FINOPS_ADMIN_TOKEN,
     oidc: oidcConfig(e),

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { BillingSource } from '../billing/billing-source.entity.js';
 import { CostRecordSchema } from '../billing/cost-record.entity.js';
+import { MAX_OPEN_COPIES } from '../ingestion/cost-slice-loader.js';
 import { ImportRun } from '../ingestion/import-run.entity.js';
 import { ApiToken } from '../auth/api-token.entity.js';
 import { AuditEventSchema } from '../audit/audit-event.entity.js';
@@ -39,7 +40,25 @@ export const ENTITIES = [
   WebSessionSchema,
 ];
 
-export function createDataSource(url: string, poolSize = 10, idleMs = 10_000): DataSource {
+/**
+ * Connections for `importConcurrency` imports at once (each holds its lock connection and up to
+ * MAX_OPEN_COPIES COPYs) plus a few for requests, so imports alone never fill the pool.
+ */
+export function poolSizeFor(importConcurrency: number): number {
+  return Math.max(10, importConcurrency * (1 + MAX_OPEN_COPIES) + 4);
+}
+
+/**
+ * A caller waits at most `acquireTimeoutMs` for a pooled connection; then pg-pool fails the
+ * call (see isPoolTimeout), which the API answers with a 503, instead of waiting forever. An
+ * unused connection closes after `idleMs`.
+ */
+export function createDataSource(
+  url: string,
+  poolSize = 10,
+  acquireTimeoutMs = 5000,
+  idleMs = 10_000,
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -49,7 +68,12 @@ export function createDataSource(url: string, poolSize = 10, idleMs = 10_000): D
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: poolSize, idleTimeoutMillis: idleMs, application_name: 'finops-chargeback' },
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: acquireTimeoutMs,
+      idleTimeoutMillis: idleMs,
+      application_name: 'finops-chargeback',
+    },
   });
 }
 
@@ -67,4 +91,9 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
       .catch(() => undefined);
     await runner.release();
   }
+}
+
+/** pg-pool's error when no connection became free within connectionTimeoutMillis. */
+export function isPoolTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'timeout exceeded when trying to connect';
 }

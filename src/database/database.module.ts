@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config.js';
 import { LOGGER } from '../logging/logger.js';
-import { createDataSource, migrate } from './data-source.js';
+import { createDataSource, migrate, poolSizeFor } from './data-source.js';
 import { acquireEmbeddedPostgres, EmbeddedPostgres } from './embedded-postgres.js';
 
 const EMBEDDED = Symbol('EMBEDDED_POSTGRES');
@@ -27,7 +27,8 @@ const EMBEDDED = Symbol('EMBEDDED_POSTGRES');
       useFactory: async (config: AppConfig, embedded: EmbeddedPostgres | null, log: Logger) => {
         const dataSource = createDataSource(
           config.databaseUrl ?? embedded!.url,
-          10,
+          poolSizeFor(config.importConcurrency),
+          config.dbWaitMs,
           config.dbPoolIdleMs,
         );
         await dataSource.initialize();

@@ -20,38 +20,79 @@ export function stageTablePrefix(runId: string): string {
   return `cost_stage_r${runId}_`;
 }
 
+/** Bytes of COPY lines a stage collects before it writes them (and opens a COPY if it has none). */
+const FLUSH_BYTES = 32 * 1024;
+
+/**
+ * COPYs one import keeps open at once. Each holds a pooled connection in a transaction, so a file
+ * of many periods (a year-to-date export) must not open one per period: that would take the whole
+ * pool and deadlock the import against itself and every other request.
+ */
+export const MAX_OPEN_COPIES = 3;
+
+/** An open COPY into a stage table: its connection, in a transaction, and the stream. */
+interface CopySegment {
+  runner: QueryRunner;
+  copy: BufferedCopy;
+}
+
+/**
+ * One period's stage table. Lines collect in memory and are written in chunks through a COPY
+ * "segment"; a segment can be ended (committed) to free its connection and a new one opened later
+ * in a fresh transaction, appending to the same table.
+ */
 class PeriodStage {
-  private readonly copy: BufferedCopy;
-  private constructor(
+  private pending = '';
+  private segment: CopySegment | undefined;
+  private created = false;
+  lastWrite = 0;
+
+  constructor(
     readonly period: string,
     readonly table: string,
-    private readonly runner: QueryRunner,
-    stream: NodeJS.WritableStream,
-  ) {
-    this.copy = new BufferedCopy(stream);
+    private readonly sourceId: number,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.segment !== undefined;
+  }
+
+  /** Queues one COPY line; true when enough is queued to be written. */
+  queue(line: string): boolean {
+    this.pending += line;
+    return this.pending.length >= FLUSH_BYTES;
+  }
+
+  /** Sends the queued lines through the open segment (back-pressure: wait on the result). */
+  write(): Promise<void> | undefined {
+    const chunk = this.pending;
+    this.pending = '';
+    return chunk ? this.segment!.copy.push(chunk) : undefined;
   }
 
   /**
    * A stage is a standalone table shaped like cost_record with CHECK constraints equal to its
-   * future partition bounds, so ATTACH PARTITION needs no validation scan. It is created and filled
-   * in one transaction, which lets PostgreSQL skip WAL for the COPY when wal_level is minimal.
+   * future partition bounds, so ATTACH PARTITION needs no validation scan. It is created and first
+   * filled in one transaction, which lets PostgreSQL skip WAL for that COPY when wal_level is
+   * minimal.
    */
-  static async open(dataSource: DataSource, runId: string, sourceId: number, period: string) {
-    const table = `${stageTablePrefix(runId)}${periodSuffix(period)}`;
+  async open(dataSource: DataSource): Promise<void> {
     const runner = dataSource.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
     try {
       await client.query('BEGIN');
-      await client.query(`CREATE TABLE ${table} (LIKE cost_record INCLUDING DEFAULTS)`);
-      await client.query(
-        `ALTER TABLE ${table}
-           ADD CONSTRAINT ${table}_bounds CHECK (billing_period >= '${period}' AND billing_period < '${nextMonth(period)}'),
-           ADD CONSTRAINT ${table}_source CHECK (source_id = ${sourceId})`,
-      );
+      if (!this.created) {
+        await client.query(`CREATE TABLE ${this.table} (LIKE cost_record INCLUDING DEFAULTS)`);
+        await client.query(
+          `ALTER TABLE ${this.table}
+             ADD CONSTRAINT ${this.table}_bounds CHECK (billing_period >= '${this.period}' AND billing_period < '${nextMonth(this.period)}'),
+             ADD CONSTRAINT ${this.table}_source CHECK (source_id = ${this.sourceId})`,
+        );
+      }
       const stream = client.query(
-        copyFrom(`COPY ${table} (${COST_RECORD_COLUMNS.join(', ')}) FROM STDIN`),
+        copyFrom(`COPY ${this.table} (${COST_RECORD_COLUMNS.join(', ')}) FROM STDIN`),
       );
-      return new PeriodStage(period, table, runner, stream);
+      this.segment = { runner, copy: new BufferedCopy(stream, 0) };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       await runner.release();
@@ -59,19 +100,34 @@ class PeriodStage {
     }
   }
 
-  /** Queues one COPY line; returns a promise only when the buffer must be flushed. */
-  push(line: string): Promise<void> | undefined {
-    return this.copy.push(line);
+  /** Ends the open COPY and commits it, freeing its connection. */
+  async close(): Promise<void> {
+    const { runner, copy } = this.segment!;
+    this.segment = undefined;
+    try {
+      await copy.end();
+      await runner.query('COMMIT');
+      this.created = true;
+    } finally {
+      await runner.release();
+    }
   }
 
-  async finish(): Promise<PeriodSummary> {
-    await this.copy.end();
-    await this.runner.query('COMMIT');
-    const [totals] = (await this.runner.query(
+  /** Rolls the open COPY back, if any; committed segments are dropped with the table. */
+  async abort(): Promise<void> {
+    const segment = this.segment;
+    this.segment = undefined;
+    if (!segment) return;
+    await segment.copy.destroy();
+    await segment.runner.query('ROLLBACK').catch(() => undefined);
+    await segment.runner.release();
+  }
+
+  async totals(dataSource: DataSource): Promise<PeriodSummary> {
+    const [totals] = (await dataSource.query(
       `SELECT count(*)::int AS rows, coalesce(sum(billed_cost), 0)::text AS billed,
               coalesce(sum(effective_cost), 0)::text AS effective FROM ${this.table}`,
     )) as { rows: number; billed: string; effective: string }[];
-    await this.runner.release();
     return {
       period: this.period.slice(0, 7),
       rows: totals!.rows,
@@ -80,10 +136,9 @@ class PeriodStage {
     };
   }
 
-  async abort(): Promise<void> {
-    await this.copy.destroy();
-    await this.runner.query('ROLLBACK').catch(() => undefined);
-    await this.runner.release();
+  /** True until the table exists and every queued line is in it. */
+  get unwritten(): boolean {
+    return !this.created || this.pending.length > 0;
   }
 }
 
@@ -91,50 +146,79 @@ class PeriodStage {
  * Loads one import's rows into per-period stage tables with COPY, then swaps each
  * (source, billing period) slice of cost_record in a single transaction. Until that commit the
  * previous data stays visible and intact; a crash leaves only stage tables, which are dropped.
+ * At most `maxOpen` COPYs (connections) are open at once; the least recently written one is
+ * committed to make room, and its period gets a new COPY when more of its rows come.
  */
 export class CostSliceLoader {
   private readonly stages = new Map<string, PeriodStage>();
   private readonly prefix: string;
+  private writes = 0;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly sourceId: number,
     private readonly runId: string,
+    private readonly maxOpen = MAX_OPEN_COPIES,
   ) {
     this.prefix = `${sourceId}\t${runId}\t`;
   }
 
   /**
-   * Queues one row. Returns a promise only when the caller must wait (a new period's stage is
-   * being created, or a COPY buffer is flushing under back-pressure), keeping the hot loop sync.
+   * Queues one row. Returns a promise only when the caller must wait (a stage's lines are being
+   * written, which may first open a COPY, or the COPY is under back-pressure), keeping the hot
+   * loop sync.
    */
   add(row: NormalizedRow, line: number): Promise<void> | undefined {
-    const stage = this.stages.get(row.period);
-    if (!stage) return this.openStage(row.period).then(() => this.add(row, line));
     let text = `${this.prefix}${row.period}\t${line}\t${copyField(row.extensions)}`;
     for (const value of row.values) text += '\t' + copyField(value);
-    return stage.push(text + '\n');
+    const stage = this.stage(row.period);
+    return stage.queue(text + '\n') ? this.write(stage) : undefined;
   }
 
   /**
    * Makes a period (`YYYY-MM-01`) part of the swap even if no row arrives, so a provider that now
    * reports nothing for it replaces the old slice with an empty one.
    */
-  async expect(period: string): Promise<void> {
-    if (!this.stages.has(period)) await this.openStage(period);
+  expect(period: string): void {
+    this.stage(period);
   }
 
-  private async openStage(period: string): Promise<void> {
-    this.stages.set(
-      period,
-      await PeriodStage.open(this.dataSource, this.runId, this.sourceId, period),
-    );
+  private stage(period: string): PeriodStage {
+    let stage = this.stages.get(period);
+    if (!stage) {
+      stage = new PeriodStage(
+        period,
+        `${stageTablePrefix(this.runId)}${periodSuffix(period)}`,
+        this.sourceId,
+      );
+      this.stages.set(period, stage);
+    }
+    return stage;
   }
 
-  /** Ends every COPY and returns the exact totals of each staged period. */
+  private async write(stage: PeriodStage): Promise<void> {
+    if (!stage.isOpen) {
+      const open = [...this.stages.values()].filter((s) => s.isOpen);
+      if (open.length >= this.maxOpen) {
+        const idle = open.reduce((a, b) => (b.lastWrite < a.lastWrite ? b : a));
+        await idle.close();
+      }
+      await stage.open(this.dataSource);
+    }
+    stage.lastWrite = ++this.writes;
+    await stage.write();
+  }
+
+  /** Writes and commits every stage and returns the exact totals of each staged period. */
   async finish(): Promise<PeriodSummary[]> {
-    const summaries = await Promise.all([...this.stages.values()].map((s) => s.finish()));
-    return summaries.sort((a, b) => a.period.localeCompare(b.period));
+    const stages = [...this.stages.values()].sort((a, b) => a.period.localeCompare(b.period));
+    for (const stage of stages) {
+      if (stage.unwritten) await this.write(stage);
+    }
+    for (const stage of stages) if (stage.isOpen) await stage.close();
+    const summaries: PeriodSummary[] = [];
+    for (const stage of stages) summaries.push(await stage.totals(this.dataSource));
+    return summaries;
   }
 
   /**
@@ -174,7 +258,7 @@ export class CostSliceLoader {
 
   /** Abandons the import: open COPYs are rolled back and committed stage tables dropped. */
   async abort(): Promise<void> {
-    await Promise.all([...this.stages.values()].map((s) => s.abort().catch(() => undefined)));
+    for (const stage of this.stages.values()) await stage.abort().catch(() => undefined);
     await dropStageTables(this.dataSource, this.runId);
   }
 }

@@ -30,3 +30,12 @@ export class ImportBusyError extends Error {
     this.name = 'ImportBusyError';
   }
 }
+
+/** Every import slot and queue place is taken; the caller should retry after a while. */
+export class ImportsBusyError extends Error {
+  readonly retryAfterSeconds = 10;
+  constructor(readonly running: number) {
+    super(`${running} imports are running and the queue is full; try again shortly`);
+    this.name = 'ImportsBusyError';
+  }
+}

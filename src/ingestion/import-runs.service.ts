@@ -80,6 +80,30 @@ export class ImportRunsService {
   }
 
   /**
+   * Closes a run as failed. Recording a failure must not fail in turn: NUL (which PostgreSQL text
+   * and jsonb cannot hold) is stripped, text and the problem list are capped, and if the database
+   * still refuses the update the run is closed with its status and a short note alone.
+   */
+  async fail(id: string, values: Partial<ImportRun>): Promise<void> {
+    const closed = { status: 'failed' as const, finishedAt: new Date() };
+    try {
+      await this.update(id, { ...storableFailure(values), ...closed });
+    } catch (err) {
+      // The message only: the error carries the query's parameters, which hold customer rows.
+      const reason = (err as Error).message;
+      this.log.error({ event: 'import.record_failed', runId: id, reason }, 'failure not recorded');
+      await this.update(id, { ...closed, error: 'failed; details are in the service log' }).catch(
+        (again: unknown) =>
+          // The run stays `running` until reapInterrupted sees its lock free.
+          this.log.error(
+            { event: 'import.record_failed', runId: id, reason: (again as Error).message },
+            'run not closed',
+          ),
+      );
+    }
+  }
+
+  /**
    * Marks runs left `running` by a killed process as failed and drops their stage tables. Their
    * slices were never swapped in, so the data they would have replaced is still in place.
    */
@@ -145,4 +169,28 @@ export class ImportRunsService {
       requests: r['requests'] === null ? null : Number(r['requests']),
     }));
   }
+}
+
+const MAX_ERROR_CHARS = 4000;
+const MAX_STORED_PROBLEMS = 1000;
+
+/** NUL removed from every string inside (PostgreSQL text and jsonb refuse it). */
+function withoutNul<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll('\0', '') as T;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)]),
+    ) as T;
+  }
+  return value;
+}
+
+function storableFailure(values: Partial<ImportRun>): Partial<ImportRun> {
+  return withoutNul({
+    ...values,
+    error: values.error?.slice(0, MAX_ERROR_CHARS),
+    problems: values.problems?.slice(0, MAX_STORED_PROBLEMS),
+    rejected: values.rejected?.slice(0, MAX_STORED_PROBLEMS),
+  });
 }

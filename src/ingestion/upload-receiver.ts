@@ -1,11 +1,12 @@
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import busboy from 'busboy';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createSpoolDir } from './upload-spool.js';
 
 export interface ReceivedUpload {
   path: string;
@@ -15,9 +16,15 @@ export interface ReceivedUpload {
   dispose(): Promise<void>;
 }
 
+/** The client's file name, reduced to a plain name without control characters. */
+const safeName = (name: string) =>
+  [...path.basename(name)].filter((ch) => ch >= ' ' && ch !== '\x7f').join('') || 'upload';
+
 /**
  * Streams one multipart file to a private temp file (never into memory), enforcing the size
  * limit while it arrives. Parquet needs random access, so the file is spooled rather than piped.
+ * On every failure (a client that hangs up mid-body included) the copy is stopped, its file
+ * closed and the spool folder removed before the error is passed on.
  */
 export async function receiveUpload(
   req: IncomingMessage,
@@ -31,11 +38,12 @@ export async function receiveUpload(
       message: 'file: send multipart/form-data with a "file" part',
     });
   }
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'finops-upload-'));
+  const dir = await createSpoolDir();
   const dispose = () => rm(dir, { recursive: true, force: true });
+  let part: Readable | undefined;
+  let saved: Promise<{ path: string; fileName: string }> | undefined;
   try {
     const fields: Record<string, string> = {};
-    let saved: Promise<{ path: string; fileName: string }> | undefined;
     let tooLarge = false;
     const parser = busboy({
       headers: req.headers,
@@ -47,24 +55,18 @@ export async function receiveUpload(
         stream.resume();
         return;
       }
-      const fileName = path.basename(info.filename || 'upload');
       const target = path.join(dir, 'upload');
-      stream.on('limit', () => {
-        tooLarge = true;
-        stream.unpipe();
-        stream.resume();
-      });
+      // Past the limit busboy drops the rest of the part and ends the stream (truncated).
+      stream.on('limit', () => (tooLarge = true));
+      part = stream;
       saved = pipeline(stream, createWriteStream(target, { mode: 0o600 })).then(() => ({
         path: target,
-        fileName,
+        fileName: safeName(info.filename || 'upload'),
       }));
+      // Awaited on every path below; this keeps a rejection before that await from going unhandled.
+      saved.catch(() => undefined);
     });
     await pipeline(req, parser);
-    if (tooLarge)
-      throw new PayloadTooLargeException({
-        error: 'too_large',
-        message: `file: larger than the ${maxBytes}-byte limit (FINOPS_UPLOAD_MAX_BYTES)`,
-      });
     if (!saved)
       throw new BadRequestException({
         error: 'invalid_request',
@@ -72,8 +74,15 @@ export async function receiveUpload(
         message: 'file: missing "file" part',
       });
     const file = await saved;
+    if (tooLarge)
+      throw new PayloadTooLargeException({
+        error: 'too_large',
+        message: `file: larger than the ${maxBytes}-byte limit (FINOPS_UPLOAD_MAX_BYTES)`,
+      });
     return { ...file, fields, dispose };
   } catch (err) {
+    part?.destroy();
+    await saved?.catch(() => undefined);
     await dispose();
     throw err;
   }

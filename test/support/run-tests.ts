@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { createDataSource, migrate } from '../../src/database/data-source.js';
 import { scratchPostgres } from '../../src/database/scratch-postgres.js';
@@ -49,6 +49,10 @@ async function main(): Promise<number> {
     await prepareTemplate(serverUrl);
     process.env['TEST_SERVER_URL'] = serverUrl;
     const files = testFiles(process.argv.slice(2));
+    // Each file runs in its own process, which inherits NODE_OPTIONS: arm the crash tripwire there.
+    const tripwire = pathToFileURL(path.join(here, 'tripwire.js')).href;
+    process.env['NODE_OPTIONS'] =
+      `${process.env['NODE_OPTIONS'] ?? ''} --import=${tripwire}`.trim();
     let passed = 0;
     let failed = 0;
     const stream = run({ files, concurrency: Math.max(2, os.availableParallelism()) });

@@ -7,6 +7,7 @@ import { CloudSourceConfig } from '../../config/app-config.js';
 import { LOGGER } from '../../logging/logger.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import { CostSliceLoader } from '../cost-slice-loader.js';
+import { ImportSlots } from '../import-slots.js';
 import { periodLockKey, withPeriodLock } from '../period-lock.js';
 import { plausiblePeriods } from '../../billing/billing-period.js';
 import { planHeader } from '../focus-file/focus-header.js';
@@ -55,10 +56,23 @@ export class CloudImportService {
     private readonly runs: ImportRunsService,
     private readonly metrics: MetricsService,
     private readonly transport: CloudTransport,
+    private readonly slots: ImportSlots,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  async importPeriods(
+  /** Runs in an import slot, as file imports do (an API call is refused when all are taken). */
+  importPeriods(
+    config: CloudSourceConfig,
+    periods: readonly string[],
+    opts: CloudRunOptions,
+  ): Promise<PeriodRunResult[]> {
+    return this.slots.run(
+      () => this.importPeriodsNow(config, periods, opts),
+      opts.trigger === 'api',
+    );
+  }
+
+  private async importPeriodsNow(
     config: CloudSourceConfig,
     periods: readonly string[],
     opts: CloudRunOptions,
@@ -131,7 +145,7 @@ export class CloudImportService {
     try {
       const plan = planHeader(fetcher.columns, plausiblePeriods(opts.now ?? new Date()));
       if (!('targets' in plan)) throw new Error(`internal: bad column list: ${plan[0]?.reason}`);
-      await loader.expect(`${period}-01`);
+      loader.expect(`${period}-01`);
       let line = 0;
       for await (const cells of fetcher.fetch(period, ctx)) {
         line++;
@@ -207,10 +221,8 @@ export class CloudImportService {
     } catch (err) {
       await loader.abort();
       const message = (err as Error).message;
-      await this.runs.update(runId, {
+      await this.runs.fail(runId, {
         ...tally.runValues(),
-        status: 'failed',
-        finishedAt: new Date(),
         error: message,
         requests: result.requests,
       });

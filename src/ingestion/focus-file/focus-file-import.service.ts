@@ -11,8 +11,9 @@ import { ImportBusyError, ImportProblem, ImportValidationError } from '../import
 import { PeriodSummary } from '../import-run.entity.js';
 import { ImportTally } from '../import-tally.js';
 import { ImportRunsService, LOCK_SOURCE } from '../import-runs.service.js';
+import { ImportSlots } from '../import-slots.js';
 import { normalizeRow } from './focus-row.normalizer.js';
-import { openFocusFile } from './focus-file-reader.js';
+import { OpenFocusFile, openFocusFile } from './focus-file-reader.js';
 
 export interface ImportFileOptions {
   path: string;
@@ -46,14 +47,21 @@ export class FocusFileImportService {
     private readonly sources: BillingSourcesService,
     private readonly runs: ImportRunsService,
     private readonly metrics: MetricsService,
+    private readonly slots: ImportSlots,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   /**
    * Imports a FOCUS file (CSV, CSV.gz or Parquet, FOCUS 1.0-1.4) atomically per billing period:
    * every period in the file replaces that period of the source, or nothing changes at all.
+   * Runs in one of the process's import slots: an upload finding every slot and queue place taken
+   * is refused (ImportsBusyError); the CLI, the scheduler and the sample wait their turn.
    */
-  async importFile(opts: ImportFileOptions): Promise<ImportSummary> {
+  importFile(opts: ImportFileOptions): Promise<ImportSummary> {
+    return this.slots.run(() => this.importLocked(opts), opts.trigger === 'api');
+  }
+
+  private async importLocked(opts: ImportFileOptions): Promise<ImportSummary> {
     const file = opts.displayName ?? opts.path;
     const source = await this.sources.ensure(opts.source, 'focus-file');
     await this.runs.reapInterrupted();
@@ -95,24 +103,14 @@ export class FocusFileImportService {
     let version = '';
     try {
       const input = await openFocusFile(opts.path, file);
-      format = input.format;
-      version = input.plan.version;
-      await this.runs.update(runId, { format, focusVersion: version });
-      reading: for await (const batch of input.batches) {
-        for (const { line, cells } of batch) {
-          const result = normalizeRow(input.plan, cells, line);
-          if (result.ok) {
-            tally.accepted(result.row.warnings);
-            const wait = loader.add(result.row, line);
-            if (wait) await wait;
-          } else {
-            tally.rejectedRow(line, result.problems);
-            if (tally.hopeless) break reading;
-          }
-        }
-        opts.onProgress?.({ rows: tally.rowsRead, fraction: input.progress() });
+      try {
+        format = input.format;
+        version = input.plan.version;
+        await this.runs.update(runId, { format, focusVersion: version });
+        await readRows(input, loader, tally, opts.onProgress);
+      } finally {
+        await input.close();
       }
-      await input.batches.return(undefined);
       if (tally.overLimit) {
         const limit = tally.maxRejects ? ` (more than --max-rejects ${tally.maxRejects})` : '';
         throw new ImportValidationError(
@@ -169,12 +167,17 @@ export class FocusFileImportService {
         warnings: tally.warnings,
       };
     } catch (err) {
-      await loader.abort();
+      await loader
+        .abort()
+        .catch((abortErr: unknown) =>
+          this.log.error(
+            { event: 'import.abort_failed', runId, reason: (abortErr as Error).message },
+            'stage cleanup failed',
+          ),
+        );
       const validation = err instanceof ImportValidationError ? err : undefined;
-      await this.runs.update(runId, {
+      await this.runs.fail(runId, {
         ...tally.runValues(),
-        status: 'failed',
-        finishedAt: new Date(),
         format: format || null,
         focusVersion: version || null,
         problems: validation ? [...validation.problems] : tally.problems,
@@ -192,5 +195,28 @@ export class FocusFileImportService {
       );
       throw err;
     }
+  }
+}
+
+/** Normalizes every row into the loader; stops early once the rejects can no longer pass. */
+async function readRows(
+  input: OpenFocusFile,
+  loader: CostSliceLoader,
+  tally: ImportTally,
+  onProgress: ImportFileOptions['onProgress'],
+): Promise<void> {
+  reading: for await (const batch of input.batches) {
+    for (const { line, cells } of batch) {
+      const result = normalizeRow(input.plan, cells, line);
+      if (result.ok) {
+        tally.accepted(result.row.warnings);
+        const wait = loader.add(result.row, line);
+        if (wait) await wait;
+      } else {
+        tally.rejectedRow(line, result.problems);
+        if (tally.hopeless) break reading;
+      }
+    }
+    onProgress?.({ rows: tally.rowsRead, fraction: input.progress() });
   }
 }

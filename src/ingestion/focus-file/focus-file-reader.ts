@@ -12,6 +12,8 @@ export interface OpenFocusFile {
   /** Data rows in batches (the header already taken). */
   batches: AsyncGenerator<SourceRow[]>;
   progress(): number;
+  /** Closes the file, whether or not the batches were read (call it in a `finally`). */
+  close(): Promise<void>;
 }
 
 const fileProblem = (file: string, reason: string, line = 1, column = '(file)') =>
@@ -28,6 +30,9 @@ export async function openFocusFile(path: string, file: string): Promise<OpenFoc
   if (typeof format === 'object')
     throw fileProblem(file, `file is ${format.notCsv}, not CSV/Parquet`);
   const source = await openRowSource(path, format);
+  const close = async () => {
+    await source.batches.return(undefined);
+  };
   let names: readonly string[] = [];
   const batches = (async function* () {
     try {
@@ -58,9 +63,10 @@ export async function openFocusFile(path: string, file: string): Promise<OpenFoc
         await batches.return(undefined);
       }
     })();
-    return { format, plan, batches: data, progress: source.progress };
+    return { format, plan, batches: data, progress: source.progress, close };
   } catch (err) {
     await batches.return(undefined);
+    await close();
     throw err;
   }
 }

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { readCsvBatches, SourceRow } from './csv-row-source.js';
@@ -70,11 +71,9 @@ export async function openRowSource(path: string, format: FileFormat): Promise<R
     };
   }
   const file = createReadStream(path, { highWaterMark: 64 * 1024 });
-  const input = format === 'csv.gz' ? file.pipe(createGunzip()) : file;
-  if (input !== file) {
-    file.on('error', (err) => input.destroy(err));
-    input.on('close', () => file.destroy()); // a failed gunzip must not keep the file open
-  }
+  // pipeline, not pipe: when either side fails or the reader stops early, both are destroyed and
+  // the file's descriptor is closed. The error itself reaches the reader through the gunzip side.
+  const input = format === 'csv.gz' ? pipeline(file, createGunzip(), () => undefined) : file;
   return {
     format,
     batches: readCsvBatches(input),

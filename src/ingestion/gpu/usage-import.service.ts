@@ -16,6 +16,7 @@ import { createFetchContext } from '../cloud/fetch-context.js';
 import { ImportValidationError } from '../import-errors.js';
 import { ImportRunsService } from '../import-runs.service.js';
 import { ImportTally } from '../import-tally.js';
+import { ImportSlots } from '../import-slots.js';
 import { periodLockKey, withPeriodLock } from '../period-lock.js';
 import { aggregateBufferedScrapes, scrapeTarget } from './dcgm-scrape.js';
 import { authHeaders } from './http-auth.js';
@@ -80,10 +81,19 @@ export class UsageImportService {
     private readonly runs: ImportRunsService,
     private readonly metrics: MetricsService,
     private readonly transport: CloudTransport,
+    private readonly slots: ImportSlots,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  async run(config: UsageSourceConfig, opts: UsageRunOptions): Promise<UsageRunResult[]> {
+  /** Runs in an import slot, as file imports do (an API call is refused when all are taken). */
+  run(config: UsageSourceConfig, opts: UsageRunOptions): Promise<UsageRunResult[]> {
+    return this.slots.run(() => this.runNow(config, opts), opts.trigger === 'api');
+  }
+
+  private async runNow(
+    config: UsageSourceConfig,
+    opts: UsageRunOptions,
+  ): Promise<UsageRunResult[]> {
     const source = await this.sources.ensure(config.name, config.kind);
     await this.runs.reapInterrupted();
     switch (config.kind) {
@@ -357,11 +367,9 @@ export class UsageImportService {
       await stage.abort();
       const message = (err as Error).message;
       Object.assign(result, { status: 'failed', message, gpuRows: 0, resourceRows: 0 });
-      await this.runs.update(runId, {
+      await this.runs.fail(runId, {
         ...tally.runValues(),
         warnings: { ...tally.warnings, ...result.findings },
-        status: 'failed',
-        finishedAt: new Date(),
         error: message,
         requests: result.requests,
       });
