@@ -8,6 +8,7 @@ import { GPU_METRICS, GpuSeries, gpuUsageRow } from './gpu-series.js';
 import { HourlyAggregator } from './hourly-aggregator.js';
 import {
   HeaderField,
+  IDENTITY_FIELDS,
   isHeader,
   NvidiaSmiParseError,
   parseHeader,
@@ -15,7 +16,7 @@ import {
   splitCells,
 } from './nvidia-smi-csv.js';
 import { labelOptions } from './resource-id-rules.js';
-import { feedNvidiaSmi } from './sample-feeds.js';
+import { feedNvidiaSmi, NVIDIA_SMI_FIELDS } from './sample-feeds.js';
 import { note, UsageFindings } from './usage-findings.js';
 import { GPU_USAGE_COLUMNS } from './usage-tables.js';
 import type { UsageStage } from './usage-stage.js';
@@ -48,6 +49,8 @@ class IntervalEstimate {
   }
 }
 
+const MEASURED: ReadonlySet<string> = new Set(Object.keys(NVIDIA_SMI_FIELDS));
+
 /**
  * Reads nvidia-smi CSV logs into the stage, one file (one machine) at a time. A line that does
  * not parse is rejected with its file, line and field; the run fails past `tally`'s limit.
@@ -77,12 +80,17 @@ export async function readNvidiaSmiFiles(
       try {
         if (isHeader(cells)) {
           header = parseHeader(cells, line);
+          for (const { name } of header)
+            if (!IDENTITY_FIELDS.has(name) && !MEASURED.has(name) && !unused.has(name)) {
+              unused.add(name);
+              note(findings, `field not used: ${name}`);
+            }
           continue;
         }
         if (!header) throw new NvidiaSmiParseError(line, '(header)', 'data before the header line');
-        const reading = parseReading(cells, header, line, config.timezone);
+        const reading = parseReading(cells, header, MEASURED, line, config.timezone);
         interval.see(reading.uuid, reading.timeMs);
-        feedNvidiaSmi(reading, host, agg, labels, findings, unused);
+        feedNvidiaSmi(reading, host, agg, labels, findings);
         tally.accepted(null);
       } catch (err) {
         if (!(err instanceof NvidiaSmiParseError)) throw err;

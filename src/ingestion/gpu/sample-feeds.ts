@@ -61,7 +61,6 @@ export function feedNvidiaSmi(
   agg: HourlyAggregator<GpuSeries>,
   opts: LabelOptions,
   findings: UsageFindings,
-  unused: Set<string>,
 ): void {
   const labels: Record<string, string> = { hostname: host, UUID: reading.uuid };
   if (reading.index !== null) labels['gpu'] = reading.index;
@@ -71,13 +70,6 @@ export function feedNvidiaSmi(
   const t = Math.floor(reading.timeMs / 1000);
   for (const [field, value] of reading.values) {
     const metric = NVIDIA_SMI_FIELDS[field];
-    if (metric === undefined) {
-      if (!unused.has(field)) {
-        unused.add(field);
-        note(findings, `field not used: ${field}`);
-      }
-      continue;
-    }
-    if (value !== null) agg.add(id, GPU_METRIC_INDEX[metric], t, value);
+    if (metric !== undefined && value !== null) agg.add(id, GPU_METRIC_INDEX[metric], t, value);
   }
 }
