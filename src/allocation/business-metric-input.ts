@@ -94,26 +94,32 @@ function parseEntry(raw: unknown, where: string): MetricValue {
 }
 
 /**
- * Checks values against the organisation: a team must be configured, a product must belong to
- * one. Without an organisation (built-in rules) any name is taken. Also rejects one key given twice.
+ * Values read one at a time, each with its position (a CSV line, an index in a JSON body), so a
+ * large file is never held whole; `where` names a position for errors (`metrics.csv:12`).
  */
-export function checkAgainstOrganisation(
-  values: readonly { value: MetricValue; where: string }[],
-  config: AllocationConfig,
-): void {
+export interface MetricEntries {
+  /** The input's name for errors about it as a whole (`metrics.csv`, `body`). */
+  source: string;
+  values:
+    | AsyncIterable<{ value: MetricValue; pos: number }>
+    | Iterable<{ value: MetricValue; pos: number }>;
+  where(pos: number): string;
+}
+
+/**
+ * Checks a value against the organisation: a team must be configured, a product must belong to
+ * one. Without an organisation (built-in rules) any name is taken. (A key given twice is found
+ * by the store, in SQL: a set of all keys would grow with the file.)
+ */
+function placeCheck(config: AllocationConfig): (v: MetricValue, where: string) => void {
   const teams = teamPlaces(config);
   const products = productOwners(config);
-  const seen = new Map<string, string>();
-  for (const { value: v, where } of values) {
+  return (v, where) => {
     if (teams.size > 0 && v.team && !teams.has(v.team))
       throw new MetricInputError(where, 'team', `"${v.team}" is not a team in the organisation`);
     if (teams.size > 0 && v.product && !products.has(v.product))
       throw new MetricInputError(where, 'product', `"${v.product}" is not owned by any team`);
-    const key = [v.metric, v.granularity, v.day, v.team, v.product].join('\u0001');
-    const first = seen.get(key);
-    if (first) throw new MetricInputError(where, 'metric', `same value key as ${first}`);
-    seen.set(key, where);
-  }
+  };
 }
 
 /** Product → the team that owns it. */
@@ -125,37 +131,51 @@ export function productOwners(config: AllocationConfig): Map<string, string> {
   return out;
 }
 
-/** Values of a JSON body `{ metrics: [...] }`; errors name `metrics[i].field`. */
-export function metricsFromJson(body: unknown, config: AllocationConfig): MetricValue[] {
+/** Values of a JSON body `{ metrics: [...] }`, all checked first; errors name `metrics[i].field`. */
+export function metricsFromJson(body: unknown, config: AllocationConfig): MetricEntries {
   const batch = metricBatchSchema.safeParse(body);
   if (!batch.success) {
     const issue = batch.error.issues[0]!;
     throw new MetricInputError('body', issue.path.join('.') || 'metrics', issue.message);
   }
-  const values = batch.data.metrics.map((raw, i) => ({
-    value: parseEntry(raw, `metrics[${i}]`),
-    where: `metrics[${i}]`,
-  }));
-  checkAgainstOrganisation(values, config);
-  return values.map((v) => v.value);
+  const check = placeCheck(config);
+  const where = (i: number) => `metrics[${i}]`;
+  const values = batch.data.metrics.map((raw, i) => {
+    const value = parseEntry(raw, where(i));
+    check(value, where(i));
+    return { value, pos: i };
+  });
+  return { source: 'body', values, where };
 }
 
 const CSV_COLUMNS = ['metric', 'period', 'date', 'team', 'product', 'value', 'unit'];
 
 /**
  * Values of a CSV file with a header naming some of metric, period, date, team, product, value,
- * unit (metric and value required). Errors name `file:line: field`.
+ * unit (metric and value required), parsed as they are read. Errors name `file:line: field`
+ * and are thrown while iterating, so the store they feed rolls back.
  */
-export async function metricsFromCsv(
+export function metricsFromCsv(
   file: string,
   displayName: string,
   config: AllocationConfig,
-): Promise<MetricValue[]> {
+): MetricEntries {
+  return {
+    source: displayName,
+    values: csvValues(file, displayName, placeCheck(config)),
+    where: (line) => `${displayName}:${line}`,
+  };
+}
+
+async function* csvValues(
+  file: string,
+  displayName: string,
+  check: (v: MetricValue, where: string) => void,
+): AsyncGenerator<{ value: MetricValue; pos: number }> {
   const parser = createReadStream(file).pipe(
     parse({ bom: true, skip_empty_lines: true, trim: true, info: true, relax_quotes: false }),
   );
   let header: string[] | null = null;
-  const values: { value: MetricValue; where: string }[] = [];
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: string[];
@@ -163,16 +183,7 @@ export async function metricsFromCsv(
     }>) {
       const where = `${displayName}:${info.lines}`;
       if (!header) {
-        header = record.map((h) => h.toLowerCase());
-        const unknown = header.find((h) => !CSV_COLUMNS.includes(h));
-        if (unknown !== undefined)
-          throw new MetricInputError(
-            where,
-            unknown || '(blank)',
-            `unknown column; expected ${CSV_COLUMNS.join(', ')}`,
-          );
-        for (const needed of ['metric', 'value'])
-          if (!header.includes(needed)) throw new MetricInputError(where, needed, 'missing column');
+        header = readHeader(record, where);
         continue;
       }
       if (record.length !== header.length)
@@ -181,15 +192,31 @@ export async function metricsFromCsv(
           '(row)',
           `${record.length} fields where the header has ${header.length}`,
         );
-      const raw = Object.fromEntries(header.map((h, i) => [h, record[i]]));
-      values.push({ value: parseEntry(raw, where), where });
+      const raw: Record<string, string> = {};
+      for (let i = 0; i < header.length; i++) raw[header[i]!] = record[i]!;
+      const value = parseEntry(raw, where);
+      check(value, where);
+      yield { value, pos: info.lines };
     }
   } catch (err) {
     if (err instanceof MetricInputError) throw err;
     const e = err as { message: string; lines?: number };
     throw new MetricInputError(`${displayName}:${e.lines ?? '?'}`, '(csv)', e.message);
+  } finally {
+    parser.destroy();
   }
-  if (values.length === 0) throw new MetricInputError(displayName, '(file)', 'no values');
-  checkAgainstOrganisation(values, config);
-  return values.map((v) => v.value);
+}
+
+function readHeader(record: readonly string[], where: string): string[] {
+  const header = record.map((h) => h.toLowerCase());
+  const unknown = header.find((h) => !CSV_COLUMNS.includes(h));
+  if (unknown !== undefined)
+    throw new MetricInputError(
+      where,
+      unknown || '(blank)',
+      `unknown column; expected ${CSV_COLUMNS.join(', ')}`,
+    );
+  for (const needed of ['metric', 'value'])
+    if (!header.includes(needed)) throw new MetricInputError(where, needed, 'missing column');
+  return header;
 }

@@ -92,7 +92,7 @@ export function addAllocationCommands(
     .option('--json', 'print JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
       const r = await withApp(async (app) => {
-        const values = await metricsFromCsv(file, file, app.get<AppConfig>(APP_CONFIG).allocation);
+        const values = metricsFromCsv(file, file, app.get<AppConfig>(APP_CONFIG).allocation);
         return app.get(BusinessMetricsService).store(values, `file:${file}`, actor);
       });
       print(
