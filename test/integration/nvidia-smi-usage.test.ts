@@ -22,6 +22,13 @@ const allFields = fileURLToPath(
   ),
 );
 
+const computeApps = fileURLToPath(
+  new URL(
+    '../../../test/fixtures/gpu/nvidia-smi-query-compute-apps-2xh100.synthetic.csv',
+    import.meta.url,
+  ),
+);
+
 describe('nvidia-smi-csv source', () => {
   it('imports the H100 log as one hourly row per GPU and replaces it on a re-run', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'finops-smi-'));
@@ -148,5 +155,58 @@ describe('nvidia-smi-csv source', () => {
     }[];
     assert.equal(r!.status, 'failed');
     assert.match(r!.error, /nothing was loaded/);
+  });
+
+  it('attributes GPU-seconds to the processes of --query-compute-apps logs, by owner rules', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'finops-smi-'));
+    mkdirSync(path.join(dir, 'logs'));
+    copyFileSync(allFields, path.join(dir, 'logs', 'dgx-1.csv'));
+    copyFileSync(computeApps, path.join(dir, 'logs', 'dgx-1.apps.csv'));
+    writeFileSync(
+      path.join(dir, 'sources.yaml'),
+      [
+        'sources:',
+        '  - name: smi',
+        '    kind: nvidia-smi-csv',
+        `    path: ${path.join(dir, 'logs')}`,
+        '    owners:',
+        "      - { process: 'python', team: ml, namespace: training }",
+        '',
+      ].join('\n'),
+    );
+    const { sources, db } = await createCloudApp(loadSources(dir));
+    const [run] = (await sources.run('smi', { trigger: 'cli' })) as UsageRunResult[];
+    assert.equal(run!.status, 'succeeded', run!.message ?? '');
+    const rows = (await db.query(
+      `SELECT host, gpu_uuid, team, namespace, pod, workload, covered_seconds, gpu_util_avg
+         FROM gpu_usage ORDER BY gpu_index`,
+    )) as Record<string, unknown>[];
+    assert.deepEqual(rows, [
+      {
+        host: 'dgx-1',
+        gpu_uuid: 'GPU-5d3f1a9c-7b2e-4c8d-9f01-2a3b4c5d6e7f',
+        team: 'ml',
+        namespace: 'training',
+        pod: 'python3[4242]',
+        workload: 'python3',
+        covered_seconds: 60,
+        gpu_util_avg: 75,
+      },
+      {
+        host: 'dgx-1',
+        gpu_uuid: 'GPU-8e2a4b6c-1d3f-4a5b-8c7d-9e0f1a2b3c4d',
+        team: null, // no rule names Xorg's team: held, but by nobody's workload
+        namespace: null,
+        pod: 'Xorg[1876]',
+        workload: 'Xorg',
+        covered_seconds: 60,
+        gpu_util_avg: 0,
+      },
+    ]);
+    const held = (await db.query(
+      `SELECT team, sum(covered_seconds)::int AS seconds FROM gpu_usage
+        WHERE team IS NOT NULL GROUP BY team`,
+    )) as unknown[];
+    assert.deepEqual(held, [{ team: 'ml', seconds: 60 }]);
   });
 });

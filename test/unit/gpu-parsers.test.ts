@@ -7,6 +7,7 @@ import { loadSources } from '../../src/config/app-config.js';
 import { gpuSeriesFromLabels, workloadOf } from '../../src/ingestion/gpu/gpu-series.js';
 import { labelOptions } from '../../src/ingestion/gpu/resource-id-rules.js';
 import { NVIDIA_SMI_FIELDS } from '../../src/ingestion/gpu/sample-feeds.js';
+import { GpuProcessOwners } from '../../src/ingestion/gpu/nvidia-smi-apps.js';
 import {
   isHeader,
   NvidiaSmiParseError,
@@ -254,5 +255,41 @@ describe('nvidia-smi --query-gpu CSV', () => {
     assert.throws(() => read('2026/07/14 08:12:38.696, x', 4), /2 cells where the header has 17/);
     assert.ok(isHeader(splitCells(lines[0]!)));
     assert.throws(() => parseHeader(['name', 'index'], 1), /timestamp: missing from the header/);
+  });
+});
+
+describe('nvidia-smi --query-compute-apps CSV', () => {
+  const GPU = 'GPU-5d3f1a9c-7b2e-4c8d-9f01-2a3b4c5d6e7f';
+  const noTime = parseHeader(splitCells('gpu_uuid, pid, process_name, used_gpu_memory [MiB]'), 1, [
+    'gpu_uuid',
+    'pid',
+    'process_name',
+  ]);
+
+  it('makes each process an owner by the first matching rule; without timestamps, in every hour', () => {
+    const owners = new GpuProcessOwners([
+      { process: '^/opt/', team: 'ml' },
+      { process: 'python', team: 'research', namespace: 'lab' },
+    ]);
+    owners.add(splitCells(`${GPU}, 4242, /opt/conda/bin/python3, 100 MiB`), noTime, 2, 'UTC');
+    owners.add(splitCells(`${GPU}, 77, /usr/bin/python3, [N/A]`), noTime, 3, 'UTC');
+    const at = [...owners.at(GPU, Date.UTC(2026, 6, 14, 8))];
+    assert.deepEqual(
+      at.map((o) => [o.pod, o.workload, o.team, o.namespace]),
+      [
+        ['python3[4242]', 'python3', 'ml', null],
+        ['python3[77]', 'python3', 'research', 'lab'],
+      ],
+    );
+    assert.deepEqual([...owners.at(GPU, Date.UTC(2027, 0, 1))].length, 2);
+    assert.deepEqual([...owners.at('GPU-other', 0)], []);
+  });
+
+  it('names the line and field of a bad cell', () => {
+    const owners = new GpuProcessOwners([]);
+    assert.throws(
+      () => owners.add(splitCells(`${GPU}, x, /usr/bin/python3, 1 MiB`), noTime, 5, 'UTC'),
+      (e: unknown) => e instanceof NvidiaSmiParseError && e.line === 5 && e.field === 'pid',
+    );
   });
 });

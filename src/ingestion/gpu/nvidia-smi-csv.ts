@@ -56,17 +56,21 @@ export function isHeader(cells: readonly string[]): boolean {
   return cells[0] === 'timestamp' || cells.includes('uuid') || cells.includes('index');
 }
 
-export function parseHeader(cells: readonly string[], line: number): HeaderField[] {
+export function parseHeader(
+  cells: readonly string[],
+  line: number,
+  required: readonly string[] = ['timestamp', 'uuid'],
+): HeaderField[] {
   const fields = cells.map((cell) => {
     const m = /^([a-z0-9_.]+)(?: \[([^\]]+)\])?$/i.exec(cell);
     if (!m) throw new NvidiaSmiParseError(line, cell, 'not a nvidia-smi query field name');
     return { name: m[1]!.toLowerCase(), unit: m[2] ?? null };
   });
-  for (const required of ['timestamp', 'uuid']) {
-    if (!fields.some((f) => f.name === required)) {
+  for (const name of required) {
+    if (!fields.some((f) => f.name === name)) {
       throw new NvidiaSmiParseError(
         line,
-        required,
+        name,
         `missing from the header: query it (--query-gpu=timestamp,uuid,...)`,
       );
     }
@@ -74,7 +78,7 @@ export function parseHeader(cells: readonly string[], line: number): HeaderField
   return fields;
 }
 
-function parseTimestamp(text: string, zone: string, line: number): number {
+export function parseTimestamp(text: string, zone: string, line: number): number {
   const m = TIMESTAMP.exec(text);
   if (!m) {
     throw new NvidiaSmiParseError(line, 'timestamp', `"${text}" is not YYYY/MM/DD HH:MM:SS.mmm`);
