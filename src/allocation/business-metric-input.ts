@@ -1,8 +1,8 @@
-import { parse } from 'csv-parse';
 import { Decimal } from 'decimal.js';
 import { createReadStream } from 'node:fs';
 import { z } from 'zod';
 import { periodSchema } from '../billing/cost-query.js';
+import { readCsvBatches } from '../ingestion/focus-file/csv-row-source.js';
 import { AllocationConfig, teamPlaces } from './allocation-config.js';
 
 /** One business metric value: a month's or a day's figure for a team or a product. */
@@ -100,10 +100,14 @@ function parseEntry(raw: unknown, where: string): MetricValue {
 export interface MetricEntries {
   /** The input's name for errors about it as a whole (`metrics.csv`, `body`). */
   source: string;
-  values:
-    | AsyncIterable<{ value: MetricValue; pos: number }>
-    | Iterable<{ value: MetricValue; pos: number }>;
+  /** The values in input order, in batches. */
+  values: AsyncIterable<MetricEntry[]> | Iterable<MetricEntry[]>;
   where(pos: number): string;
+}
+
+export interface MetricEntry {
+  value: MetricValue;
+  pos: number;
 }
 
 /**
@@ -145,7 +149,7 @@ export function metricsFromJson(body: unknown, config: AllocationConfig): Metric
     check(value, where(i));
     return { value, pos: i };
   });
-  return { source: 'body', values, where };
+  return { source: 'body', values: [values], where };
 }
 
 const CSV_COLUMNS = ['metric', 'period', 'date', 'team', 'product', 'value', 'unit'];
@@ -171,44 +175,40 @@ async function* csvValues(
   file: string,
   displayName: string,
   check: (v: MetricValue, where: string) => void,
-): AsyncGenerator<{ value: MetricValue; pos: number }> {
-  const parser = createReadStream(file).pipe(
-    parse({ bom: true, skip_empty_lines: true, trim: true, info: true, relax_quotes: false }),
-  );
+): AsyncGenerator<MetricEntry[]> {
+  const input = createReadStream(file, { highWaterMark: 64 * 1024 });
   let header: string[] | null = null;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: string[];
-      info: { lines: number };
-    }>) {
-      const where = `${displayName}:${info.lines}`;
-      if (!header) {
-        header = readHeader(record, where);
-        continue;
+    // Batches of one read each: an await per batch, not per row, keeps a 1 GiB file fast.
+    for await (const rows of readCsvBatches(input)) {
+      const batch: MetricEntry[] = [];
+      for (const { cells, line } of rows) {
+        const where = `${displayName}:${line}`;
+        if (!header) {
+          header = readHeader(cells, where);
+          continue;
+        }
+        if (cells.length !== header.length)
+          throw new MetricInputError(
+            where,
+            '(row)',
+            `${cells.length} fields where the header has ${header.length}`,
+          );
+        const raw: Record<string, string> = {};
+        for (let i = 0; i < header.length; i++) raw[header[i]!] = cells[i]!.trim();
+        const value = parseEntry(raw, where);
+        check(value, where);
+        batch.push({ value, pos: line });
       }
-      if (record.length !== header.length)
-        throw new MetricInputError(
-          where,
-          '(row)',
-          `${record.length} fields where the header has ${header.length}`,
-        );
-      const raw: Record<string, string> = {};
-      for (let i = 0; i < header.length; i++) raw[header[i]!] = record[i]!;
-      const value = parseEntry(raw, where);
-      check(value, where);
-      yield { value, pos: info.lines };
+      yield batch;
     }
-  } catch (err) {
-    if (err instanceof MetricInputError) throw err;
-    const e = err as { message: string; lines?: number };
-    throw new MetricInputError(`${displayName}:${e.lines ?? '?'}`, '(csv)', e.message);
   } finally {
-    parser.destroy();
+    input.destroy();
   }
 }
 
 function readHeader(record: readonly string[], where: string): string[] {
-  const header = record.map((h) => h.toLowerCase());
+  const header = record.map((h) => h.trim().toLowerCase());
   const unknown = header.find((h) => !CSV_COLUMNS.includes(h));
   if (unknown !== undefined)
     throw new MetricInputError(

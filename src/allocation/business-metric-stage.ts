@@ -15,12 +15,22 @@ const KEY = `metric, granularity, day, coalesce(team, ''), coalesce(product, '')
 export async function copyToStage(client: PoolClient, entries: MetricEntries): Promise<number> {
   const copy = new BufferedCopy(client.query(copyFrom('COPY metric_stage FROM STDIN')));
   try {
-    for await (const { value: v, pos } of entries.values) {
-      const wait = copy.push(
-        copyLine([String(pos), v.metric, v.granularity, v.day, v.team, v.product, v.value, v.unit]),
-      );
-      if (wait) await wait;
-    }
+    for await (const batch of entries.values)
+      for (const { value: v, pos } of batch) {
+        const wait = copy.push(
+          copyLine([
+            String(pos),
+            v.metric,
+            v.granularity,
+            v.day,
+            v.team,
+            v.product,
+            v.value,
+            v.unit,
+          ]),
+        );
+        if (wait) await wait;
+      }
     await copy.end();
     return copy.rows;
   } catch (err) {
