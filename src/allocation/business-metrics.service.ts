@@ -54,9 +54,12 @@ export class BusinessMetricsService {
       await upsertStage(client, entries, origin, actor.name);
       const [names] = (
         await client.query<{ metrics: string[]; periods: string[] }>(
-          `SELECT array_agg(DISTINCT metric ORDER BY metric) AS metrics,
-                  array_agg(DISTINCT to_char(day, 'YYYY-MM') ORDER BY to_char(day, 'YYYY-MM')) AS periods
-             FROM metric_stage`,
+          // Hashed DISTINCTs: an aggregate's own DISTINCT would sort every staged row.
+          `SELECT (SELECT array_agg(metric ORDER BY metric)
+                     FROM (SELECT DISTINCT metric FROM metric_stage) m) AS metrics,
+                  (SELECT array_agg(to_char(month, 'YYYY-MM') ORDER BY month)
+                     FROM (SELECT DISTINCT date_trunc('month', day) AS month FROM metric_stage) p)
+                    AS periods`,
         )
       ).rows;
       const result: StoreResult = { stored, metrics: names!.metrics, periods: names!.periods };
