@@ -4,7 +4,6 @@
  * plus the importer's peak RSS. Targets: ratio <= 2.0, peak RSS < 300 MB. Rows go round-robin over
  * P consecutive billing periods (default 2); many periods exercise the importer's bounded COPYs.
  */
-import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -12,11 +11,10 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { shiftPeriod } from '../src/billing/billing-period.js';
+import { runCli } from './cli-run.js';
 import { generateFocusCsv } from './focus-generator.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// The bin users run (its shebang sets the CLI's heap options).
-const CLI = path.join(root, 'bin', 'finops.js');
 
 export interface ImportBenchResult {
   rows: number;
@@ -69,35 +67,18 @@ async function baselineCopy(url: string, file: string): Promise<number> {
   }
 }
 
-/** Runs the real CLI; samples /proc VmHWM (the kernel's peak-RSS counter) until it exits. */
+/** The real `finops import-file`, with its time and peak RSS. */
 async function cliImport(
   url: string,
   file: string,
 ): Promise<{ seconds: number; peakRssMB: number }> {
-  const started = process.hrtime.bigint();
-  const child = spawn(CLI, ['import-file', file, '--source', 'bench', '--json'], {
-    env: { ...process.env, DATABASE_URL: url },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const run = await runCli(['import-file', file, '--source', 'bench', '--json'], {
+    DATABASE_URL: url,
   });
-  let peakKB = 0;
-  const status = `/proc/${child.pid}/status`;
-  const timer = setInterval(() => {
-    try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(status, 'utf8'));
-      if (m) peakKB = Math.max(peakKB, Number(m[1]));
-    } catch {
-      /* process gone */
-    }
-  }, 20);
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  clearInterval(timer);
-  if (code !== 0) throw new Error(`finops import-file exited ${code}`);
-  const summary = JSON.parse(out) as { periods: { rows: number }[] };
+  const summary = JSON.parse(run.stdout) as { periods: { rows: number }[] };
   if (summary.periods.reduce((n, p) => n + p.rows, 0) === 0)
     throw new Error('import loaded no rows');
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssMB: peakKB / 1024 };
+  return run;
 }
 
 export async function importBench(

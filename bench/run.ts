@@ -10,12 +10,15 @@ import { createLogger } from '../src/logging/logger.js';
 import { allocateBench } from './allocate-bench.js';
 import { gpuBench } from './gpu-bench.js';
 import { importBench } from './import-bench.js';
+import { metricsBench } from './metrics-bench.js';
 import { workbookBench } from './workbook-bench.js';
 import { recommendBench } from './recommend-bench.js';
 
 /** Recommendations: a run may take this many times a plain read of its inputs, in this much memory. */
 const RECOMMEND_RATIO = 3;
 const RECOMMEND_RSS_MB = 768;
+/** Business metrics: the import and the unit-cost figures stay under this much memory. */
+const METRICS_RSS_MB = 300;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -36,9 +39,9 @@ async function main(): Promise<number> {
     );
     return ok ? 0 : 1;
   }
-  if (name !== 'import' && name !== 'allocate' && name !== 'recommend') {
+  if (!['import', 'allocate', 'recommend', 'metrics'].includes(name)) {
     process.stderr.write(
-      `unknown benchmark "${name}"; available: import, gpu, allocate, recommend\n`,
+      `unknown benchmark "${name}"; available: import, gpu, allocate, recommend, metrics\n`,
     );
     return 2;
   }
@@ -85,6 +88,20 @@ async function main(): Promise<number> {
       }
     }
     await ds.destroy();
+    if (name === 'metrics') {
+      const mbFlag = rest.indexOf('--mb');
+      const m = await metricsBench(
+        url,
+        mbFlag >= 0 ? Number(rest[mbFlag + 1]) : 1024,
+        path.join(root, 'bench', 'out'),
+      );
+      process.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
+      const ok = m.importPeakRssMB < METRICS_RSS_MB && m.unitCostsPeakRssMB < METRICS_RSS_MB;
+      process.stdout.write(
+        `${ok ? 'PASS' : 'FAIL'}: import of ${m.rows} values (${m.fileMB} MB) ${m.importSeconds} s, ${m.importRowsPerSecond} rows/s, ${m.importRatio}x a plain COPY (${m.baselineCopySeconds} s), peak RSS ${m.importPeakRssMB} MB (target < ${METRICS_RSS_MB}); unit costs from ${m.storedValues} stored values ${m.unitCostsSeconds} s, ${m.unitCostsRatio}x a plain GROUP BY (${m.baselineGroupBySeconds} s), peak RSS ${m.unitCostsPeakRssMB} MB (target < ${METRICS_RSS_MB})\n`,
+      );
+      return ok ? 0 : 1;
+    }
     const periodsFlag = rest.indexOf('--periods');
     const periods = periodsFlag >= 0 ? Number(rest[periodsFlag + 1]) : 2;
     const result = await importBench(url, rows, path.join(root, 'bench', 'out'), periods);

@@ -174,12 +174,18 @@ export class AllocationSnapshots {
     return rows.map(fromRow);
   }
 
-  /** Per source with lines in the period: its import time and how far its data goes. */
+  /**
+   * Per source with lines in the period: its import time and how far its data goes, which is how
+   * far its usage is billed (a purchase line ends a year ahead); the latest charge start for a
+   * source with no usage in the period.
+   */
   async freshness(period: string): Promise<SourceFreshness[]> {
     const rows = (await this.dataSource.query(
       `SELECT s.name AS source, s.kind, max(r.finished_at) AS imported_at,
               max(c.data_through) AS data_through, sum(c.lines)::int AS lines
-         FROM (SELECT source_id, import_run_id, max(charge_period_end) AS data_through,
+         FROM (SELECT source_id, import_run_id,
+                      coalesce(max(charge_period_end) FILTER (WHERE charge_category = 'Usage'),
+                               max(charge_period_start)) AS data_through,
                       count(*) AS lines
                  FROM cost_record WHERE billing_period = $1
                 GROUP BY source_id, import_run_id) c

@@ -1,9 +1,9 @@
-import { parse } from 'csv-parse';
 import { Decimal } from 'decimal.js';
 import { createReadStream } from 'node:fs';
 import { z } from 'zod';
 import { inPeriodBounds, plausiblePeriods } from '../billing/billing-period.js';
 import { periodSchema } from '../billing/cost-query.js';
+import { readCsvBatches } from '../ingestion/focus-file/csv-row-source.js';
 import { AllocationConfig, teamPlaces } from './allocation-config.js';
 
 /** One business metric value: a month's or a day's figure for a team or a product. */
@@ -99,26 +99,36 @@ function parseEntry(raw: unknown, where: string): MetricValue {
 }
 
 /**
- * Checks values against the organisation: a team must be configured, a product must belong to
- * one. Without an organisation (built-in rules) any name is taken. Also rejects one key given twice.
+ * Values read one at a time, each with its position (a CSV line, an index in a JSON body), so a
+ * large file is never held whole; `where` names a position for errors (`metrics.csv:12`).
  */
-export function checkAgainstOrganisation(
-  values: readonly { value: MetricValue; where: string }[],
-  config: AllocationConfig,
-): void {
+export interface MetricEntries {
+  /** The input's name for errors about it as a whole (`metrics.csv`, `body`). */
+  source: string;
+  /** The values in input order, in batches. */
+  values: AsyncIterable<MetricEntry[]> | Iterable<MetricEntry[]>;
+  where(pos: number): string;
+}
+
+export interface MetricEntry {
+  value: MetricValue;
+  pos: number;
+}
+
+/**
+ * Checks a value against the organisation: a team must be configured, a product must belong to
+ * one. Without an organisation (built-in rules) any name is taken. (A key given twice is found
+ * by the store, in SQL: a set of all keys would grow with the file.)
+ */
+function placeCheck(config: AllocationConfig): (v: MetricValue, where: string) => void {
   const teams = teamPlaces(config);
   const products = productOwners(config);
-  const seen = new Map<string, string>();
-  for (const { value: v, where } of values) {
+  return (v, where) => {
     if (teams.size > 0 && v.team && !teams.has(v.team))
       throw new MetricInputError(where, 'team', `"${v.team}" is not a team in the organisation`);
     if (teams.size > 0 && v.product && !products.has(v.product))
       throw new MetricInputError(where, 'product', `"${v.product}" is not owned by any team`);
-    const key = [v.metric, v.granularity, v.day, v.team, v.product].join('\u0001');
-    const first = seen.get(key);
-    if (first) throw new MetricInputError(where, 'metric', `same value key as ${first}`);
-    seen.set(key, where);
-  }
+  };
 }
 
 /** Product → the team that owns it. */
@@ -130,71 +140,88 @@ export function productOwners(config: AllocationConfig): Map<string, string> {
   return out;
 }
 
-/** Values of a JSON body `{ metrics: [...] }`; errors name `metrics[i].field`. */
-export function metricsFromJson(body: unknown, config: AllocationConfig): MetricValue[] {
+/** Values of a JSON body `{ metrics: [...] }`, all checked first; errors name `metrics[i].field`. */
+export function metricsFromJson(body: unknown, config: AllocationConfig): MetricEntries {
   const batch = metricBatchSchema.safeParse(body);
   if (!batch.success) {
     const issue = batch.error.issues[0]!;
     throw new MetricInputError('body', issue.path.join('.') || 'metrics', issue.message);
   }
-  const values = batch.data.metrics.map((raw, i) => ({
-    value: parseEntry(raw, `metrics[${i}]`),
-    where: `metrics[${i}]`,
-  }));
-  checkAgainstOrganisation(values, config);
-  return values.map((v) => v.value);
+  const check = placeCheck(config);
+  const where = (i: number) => `metrics[${i}]`;
+  const values = batch.data.metrics.map((raw, i) => {
+    const value = parseEntry(raw, where(i));
+    check(value, where(i));
+    return { value, pos: i };
+  });
+  return { source: 'body', values: [values], where };
 }
 
 const CSV_COLUMNS = ['metric', 'period', 'date', 'team', 'product', 'value', 'unit'];
 
 /**
  * Values of a CSV file with a header naming some of metric, period, date, team, product, value,
- * unit (metric and value required). Errors name `file:line: field`.
+ * unit (metric and value required), parsed as they are read. Errors name `file:line: field`
+ * and are thrown while iterating, so the store they feed rolls back.
  */
-export async function metricsFromCsv(
+export function metricsFromCsv(
   file: string,
   displayName: string,
   config: AllocationConfig,
-): Promise<MetricValue[]> {
-  const parser = createReadStream(file).pipe(
-    parse({ bom: true, skip_empty_lines: true, trim: true, info: true, relax_quotes: false }),
-  );
+): MetricEntries {
+  return {
+    source: displayName,
+    values: csvValues(file, displayName, placeCheck(config)),
+    where: (line) => `${displayName}:${line}`,
+  };
+}
+
+async function* csvValues(
+  file: string,
+  displayName: string,
+  check: (v: MetricValue, where: string) => void,
+): AsyncGenerator<MetricEntry[]> {
+  const input = createReadStream(file, { highWaterMark: 64 * 1024 });
   let header: string[] | null = null;
-  const values: { value: MetricValue; where: string }[] = [];
   try {
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: string[];
-      info: { lines: number };
-    }>) {
-      const where = `${displayName}:${info.lines}`;
-      if (!header) {
-        header = record.map((h) => h.toLowerCase());
-        const unknown = header.find((h) => !CSV_COLUMNS.includes(h));
-        if (unknown !== undefined)
+    // Batches of one read each: an await per batch, not per row, keeps a 1 GiB file fast.
+    for await (const rows of readCsvBatches(input)) {
+      const batch: MetricEntry[] = [];
+      for (const { cells, line } of rows) {
+        const where = `${displayName}:${line}`;
+        if (!header) {
+          header = readHeader(cells, where);
+          continue;
+        }
+        if (cells.length !== header.length)
           throw new MetricInputError(
             where,
-            unknown || '(blank)',
-            `unknown column; expected ${CSV_COLUMNS.join(', ')}`,
+            '(row)',
+            `${cells.length} fields where the header has ${header.length}`,
           );
-        for (const needed of ['metric', 'value'])
-          if (!header.includes(needed)) throw new MetricInputError(where, needed, 'missing column');
-        continue;
+        const raw: Record<string, string> = {};
+        for (let i = 0; i < header.length; i++) raw[header[i]!] = cells[i]!.trim();
+        const value = parseEntry(raw, where);
+        check(value, where);
+        batch.push({ value, pos: line });
       }
-      if (record.length !== header.length)
-        throw new MetricInputError(
-          where,
-          '(row)',
-          `${record.length} fields where the header has ${header.length}`,
-        );
-      const raw = Object.fromEntries(header.map((h, i) => [h, record[i]]));
-      values.push({ value: parseEntry(raw, where), where });
+      yield batch;
     }
-  } catch (err) {
-    if (err instanceof MetricInputError) throw err;
-    const e = err as { message: string; lines?: number };
-    throw new MetricInputError(`${displayName}:${e.lines ?? '?'}`, '(csv)', e.message);
+  } finally {
+    input.destroy();
   }
-  if (values.length === 0) throw new MetricInputError(displayName, '(file)', 'no values');
-  checkAgainstOrganisation(values, config);
-  return values.map((v) => v.value);
+}
+
+function readHeader(record: readonly string[], where: string): string[] {
+  const header = record.map((h) => h.trim().toLowerCase());
+  const unknown = header.find((h) => !CSV_COLUMNS.includes(h));
+  if (unknown !== undefined)
+    throw new MetricInputError(
+      where,
+      unknown || '(blank)',
+      `unknown column; expected ${CSV_COLUMNS.join(', ')}`,
+    );
+  for (const needed of ['metric', 'value'])
+    if (!header.includes(needed)) throw new MetricInputError(where, needed, 'missing column');
+  return header;
 }

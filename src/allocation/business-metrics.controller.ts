@@ -83,7 +83,7 @@ export class BusinessMetricsController {
   async upload(@Req() req: Request): Promise<StoreResult> {
     const upload = await receiveUpload(req, this.config.uploadMaxBytes);
     try {
-      const values = await metricsFromCsv(upload.path, upload.fileName, this.config.allocation);
+      const values = metricsFromCsv(upload.path, upload.fileName, this.config.allocation);
       const p = principalOf(req);
       return await this.metrics.store(values, `upload:${upload.fileName}`, {
         name: p.name,

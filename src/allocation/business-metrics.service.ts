@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { D, Dec } from '../gpu/gpu-cost-split.js';
 import { periodRange } from '../billing/billing-period.js';
-import type { MetricValue } from './business-metric-input.js';
+import { MetricEntries, MetricInputError } from './business-metric-input.js';
+import { copyToStage, STAGE_SQL, upsertStage } from './business-metric-stage.js';
 
 /** A metric's figure for one team or product over a billing period. */
 export interface PeriodMetric {
@@ -32,41 +34,35 @@ export class BusinessMetricsService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Stores a batch atomically (all or nothing) and audits it. */
+  /**
+   * Stores a batch atomically (all or nothing) and audits it. The values are streamed with COPY
+   * into a temporary stage, then upserted by one statement, so memory does not grow with the
+   * batch; a bad value met while reading (the CSV is validated as it streams) rolls it all back.
+   */
   async store(
-    values: readonly MetricValue[],
+    entries: MetricEntries,
     origin: string,
     actor: { name: string; role?: string | null },
   ): Promise<StoreResult> {
-    const result: StoreResult = {
-      stored: values.length,
-      metrics: [...new Set(values.map((v) => v.metric))].sort(),
-      periods: [...new Set(values.map((v) => v.day.slice(0, 7)))].sort(),
-    };
-    await this.dataSource.transaction(async (m) => {
-      const col = <K extends keyof MetricValue>(k: K) => values.map((v) => v[k]);
-      await m.query(
-        `INSERT INTO business_metric
-           (metric, granularity, day, team, product, value, unit, origin, loaded_by)
-         SELECT metric, granularity, day, team, product, value, unit, $8, $9
-           FROM unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[],
-                       $6::numeric[], $7::text[])
-             AS v(metric, granularity, day, team, product, value, unit)
-         ON CONFLICT (metric, granularity, day, (coalesce(team, '')), (coalesce(product, '')))
-         DO UPDATE SET value = excluded.value, unit = excluded.unit, origin = excluded.origin,
-                       loaded_by = excluded.loaded_by, loaded_at = now()`,
-        [
-          col('metric'),
-          col('granularity'),
-          col('day'),
-          col('team'),
-          col('product'),
-          col('value'),
-          col('unit'),
-          origin,
-          actor.name,
-        ],
-      );
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    try {
+      await client.query('BEGIN');
+      await client.query(STAGE_SQL);
+      const stored = await copyToStage(client, entries);
+      if (stored === 0) throw new MetricInputError(entries.source, '(file)', 'no values');
+      await upsertStage(client, entries, origin, actor.name);
+      const [names] = (
+        await client.query<{ metrics: string[]; periods: string[] }>(
+          // Hashed DISTINCTs: an aggregate's own DISTINCT would sort every staged row.
+          `SELECT (SELECT array_agg(metric ORDER BY metric)
+                     FROM (SELECT DISTINCT metric FROM metric_stage) m) AS metrics,
+                  (SELECT array_agg(to_char(month, 'YYYY-MM') ORDER BY month)
+                     FROM (SELECT DISTINCT date_trunc('month', day) AS month FROM metric_stage) p)
+                    AS periods`,
+        )
+      ).rows;
+      const result: StoreResult = { stored, metrics: names!.metrics, periods: names!.periods };
       await this.audit.record(
         {
           actor: actor.name,
@@ -75,10 +71,16 @@ export class BusinessMetricsService {
           target: origin,
           after: result,
         },
-        m,
+        runner.manager,
       );
-    });
-    return result;
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
   }
 
   /** Each (metric, team, product)'s figure for the period; `metric` narrows to one. */

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config.js';
 import { CloudTransport } from '../ingestion/cloud/cloud-transport.js';
 import { createFetchContext } from '../ingestion/cloud/fetch-context.js';
-import { catalogClient } from '../ingestion/cloud/gcp/billing-export-fetcher.js';
+import { catalogClient } from '../ingestion/cloud/gcp/catalog-client.js';
 import { LOGGER } from '../logging/logger.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { PriceSourceConfig } from '../recommendations/recommend-config.js';

@@ -52,7 +52,7 @@ export async function closePeriod(opts: { period: string; json?: boolean }): Pro
 
 export async function importMetrics(file: string, opts: { json?: boolean }): Promise<void> {
   const r = await withApp(async (app) => {
-    const values = await metricsFromCsv(file, file, app.get<AppConfig>(APP_CONFIG).allocation);
+    const values = metricsFromCsv(file, file, app.get<AppConfig>(APP_CONFIG).allocation);
     return app.get(BusinessMetricsService).store(values, `file:${file}`, CLI_ACTOR);
   });
   print(

@@ -253,6 +253,21 @@ const nvidiaSmiSource = z
     /** The `-l N` logging interval in seconds; by default read from the timestamps. */
     intervalSeconds: z.number().int().min(1).max(3600).optional(),
     resourceIdRules,
+    /**
+     * Who a process found in `--query-compute-apps` logs works for: the first rule whose
+     * `process` (a regular expression on process_name) matches gives its team and/or namespace.
+     */
+    owners: z
+      .array(
+        z
+          .object({
+            process: regexSchema,
+            team: z.string().min(1).optional(),
+            namespace: z.string().min(1).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
   })
   .strict();
 

@@ -40,7 +40,7 @@ export class SourceScheduler {
   }
 
   /** One scheduled run; resolves whatever happens (errors are logged, not thrown). */
-  async tick(name: string): Promise<'succeeded' | 'failed' | 'skipped'> {
+  async tick(name: string, now = new Date()): Promise<'succeeded' | 'failed' | 'skipped'> {
     if (this.running.has(name)) {
       this.log.info(
         { event: 'source.skipped', source: name, reason: 'previous run still going' },
@@ -50,7 +50,7 @@ export class SourceScheduler {
     }
     this.running.add(name);
     try {
-      await this.sources.run(name, { trigger: 'schedule' });
+      await this.sources.run(name, { trigger: 'schedule', now });
       return 'succeeded';
     } catch (err) {
       if (err instanceof ImportBusyError) {

@@ -94,6 +94,17 @@ describe('business metrics and unit costs', () => {
     assert.match(String(bad.body['message']), /^metrics\.csv:3: value: must be a non-negative/);
     const wrongColumn = await csv('metric,day,value\ntokens,2024-09-02,1\n', 'm.csv');
     assert.match(String(wrongColumn.body['message']), /^m\.csv:1: day: unknown column/);
+    const twice = await csv(
+      'metric,date,product,value\ntokens,2024-09-05,llm,1\ntokens,2024-09-06,llm,1\ntokens,2024-09-05,llm,2\n',
+    );
+    assert.equal(twice.status, 400);
+    assert.match(
+      String(twice.body['message']),
+      /^metrics\.csv:4: metric: same value key as metrics\.csv:2/,
+    );
+    const none = await csv('metric,date,product,value\n', 'empty.csv');
+    assert.equal(none.status, 400);
+    assert.match(String(none.body['message']), /^empty\.csv: \(file\): no values/);
 
     // The first tokens value is replaced, the second day added.
     const good = await csv(

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../src/audit/audit.service.js';
+import { AllocationSnapshots } from '../../src/allocation/allocation-snapshots.js';
+import { billedThrough } from '../../src/billing/billed-through.js';
 import type { RecommendationView } from '../../src/recommendations/recommendation-view.js';
 import {
   RecommendationsService,
@@ -194,5 +196,30 @@ describe('recommendations on the bundled sample', () => {
     const detail = verified.realizedDetail as { before: { rate: string }; after: { rate: string } };
     assert.equal(detail.before.rate, '0.384');
     assert.equal(detail.after.rate, '0.192');
+  });
+
+  it('a commitment purchase billed a year ahead leaves the window and open recommendations alone', async () => {
+    const open = (await all()).filter((r) => r.status === 'open').map((r) => r.id);
+    // A one-year commitment bought on 30 September: one Purchase line up to 30 September 2025.
+    await db.query(
+      `INSERT INTO cost_record
+       SELECT (jsonb_populate_record(c, jsonb_build_object(
+                 'charge_category', 'Purchase', 'charge_frequency', 'One-Time',
+                 'charge_period_start', '2024-09-30T00:00:00Z', 'charge_period_end', '2025-09-30T00:00:00Z',
+                 'commitment_discount_id', 'ri-one-year', 'billed_cost', 8760, 'effective_cost', 0,
+                 'source_line', 999999))).*
+         FROM cost_record c WHERE c.resource_name = 'api-server-1' LIMIT 1`,
+    );
+    assert.equal((await billedThrough(db, now))?.toISOString(), '2024-10-01T00:00:00.000Z');
+    const run = await service.run({ actor: 'test', now });
+    assert.equal(run.window?.to, '2024-10-01T00:00:00.000Z', 'the last usage day ends the window');
+    assert.equal(run.resolved, 0);
+    const stillOpen = (await all()).filter((r) => r.status === 'open').map((r) => r.id);
+    assert.deepEqual(stillOpen.sort(), open.sort());
+    // The reports' freshness says the same: data through the last usage day.
+    const freshness = await app.get(AllocationSnapshots).freshness('2024-09');
+    assert.ok(freshness.length > 0);
+    for (const f of freshness)
+      assert.ok(f.dataThrough.slice(0, 10) <= '2024-10-01', JSON.stringify(f));
   });
 });

@@ -6,6 +6,8 @@ import { describe, it } from 'node:test';
 import { loadSources } from '../../src/config/app-config.js';
 import { gpuSeriesFromLabels, workloadOf } from '../../src/ingestion/gpu/gpu-series.js';
 import { labelOptions } from '../../src/ingestion/gpu/resource-id-rules.js';
+import { NVIDIA_SMI_FIELDS } from '../../src/ingestion/gpu/sample-feeds.js';
+import { GpuProcessOwners } from '../../src/ingestion/gpu/nvidia-smi-apps.js';
 import {
   isHeader,
   NvidiaSmiParseError,
@@ -207,14 +209,15 @@ describe('nvidia-smi --query-gpu CSV', () => {
     .trim()
     .split('\n');
   const header = parseHeader(splitCells(lines[0]!), 1);
+  const measured = new Set(Object.keys(NVIDIA_SMI_FIELDS));
+  const read = (text: string, line: number, zone = 'UTC') =>
+    parseReading(splitCells(text), header, measured, line, zone);
 
   it('reads the header with units and both H100 rows (idle, then under load) exactly', () => {
     assert.equal(header.length, 17);
     assert.deepEqual(header[7], { name: 'utilization.gpu', unit: '%' });
     assert.deepEqual(header[10], { name: 'memory.used', unit: 'MiB' });
-    const [idle, load] = lines
-      .slice(1)
-      .map((l, i) => parseReading(splitCells(l), header, i + 2, 'UTC'));
+    const [idle, load] = lines.slice(1).map((l, i) => read(l, i + 2));
     assert.equal(new Date(idle!.timeMs).toISOString(), '2026-07-14T08:12:38.696Z');
     assert.equal(idle!.uuid, 'GPU-00000000-0000-0000-0000-000000000000');
     assert.equal(idle!.name, 'NVIDIA H100 80GB HBM3');
@@ -222,39 +225,71 @@ describe('nvidia-smi --query-gpu CSV', () => {
     assert.equal(idle!.values.get('utilization.gpu'), 0);
     assert.equal(idle!.values.get('power.draw'), 69.85);
     assert.equal(load!.values.get('utilization.gpu'), 100);
-    assert.equal(load!.values.get('utilization.memory'), 11);
     assert.equal(load!.values.get('memory.total'), 81559);
     assert.equal(load!.values.get('memory.used'), 19818);
     assert.equal(load!.values.get('memory.free'), 61263);
     assert.equal(load!.values.get('power.draw'), 631.95);
-    assert.equal(load!.values.get('clocks.current.sm'), 1980);
-    assert.equal(load!.values.has('pstate'), false);
+    for (const unused of ['utilization.memory', 'clocks.current.sm', 'pstate', 'pci.bus_id'])
+      assert.equal(load!.values.has(unused), false, unused);
   });
 
   it('converts local timestamps to UTC in the configured zone, across a DST change', () => {
     const row = lines[1]!;
-    const berlin = parseReading(splitCells(row), header, 2, 'Europe/Berlin');
+    const berlin = read(row, 2, 'Europe/Berlin');
     assert.equal(new Date(berlin.timeMs).toISOString(), '2026-07-14T06:12:38.696Z');
     const winter = row.replace('2026/07/14', '2026/01/14');
     assert.equal(
-      new Date(parseReading(splitCells(winter), header, 2, 'Europe/Berlin').timeMs).toISOString(),
+      new Date(read(winter, 2, 'Europe/Berlin').timeMs).toISOString(),
       '2026-01-14T07:12:38.696Z',
     );
   });
 
   it('keeps [N/A] as no value and names the line and field of a bad cell', () => {
     const na = lines[2]!.replace('631.95 W', '[N/A]');
-    assert.equal(parseReading(splitCells(na), header, 3, 'UTC').values.get('power.draw'), null);
+    assert.equal(read(na, 3).values.get('power.draw'), null);
     const bad = lines[2]!.replace('19818 MiB', 'lots MiB');
     assert.throws(
-      () => parseReading(splitCells(bad), header, 3, 'UTC'),
+      () => read(bad, 3),
       (e: unknown) => e instanceof NvidiaSmiParseError && e.line === 3 && e.field === 'memory.used',
     );
-    assert.throws(
-      () => parseReading(splitCells('2026/07/14 08:12:38.696, x'), header, 4, 'UTC'),
-      /2 cells where the header has 17/,
-    );
+    assert.throws(() => read('2026/07/14 08:12:38.696, x', 4), /2 cells where the header has 17/);
     assert.ok(isHeader(splitCells(lines[0]!)));
     assert.throws(() => parseHeader(['name', 'index'], 1), /timestamp: missing from the header/);
+  });
+});
+
+describe('nvidia-smi --query-compute-apps CSV', () => {
+  const GPU = 'GPU-5d3f1a9c-7b2e-4c8d-9f01-2a3b4c5d6e7f';
+  const noTime = parseHeader(splitCells('gpu_uuid, pid, process_name, used_gpu_memory [MiB]'), 1, [
+    'gpu_uuid',
+    'pid',
+    'process_name',
+  ]);
+
+  it('makes each process an owner by the first matching rule; without timestamps, in every hour', () => {
+    const owners = new GpuProcessOwners([
+      { process: '^/opt/', team: 'ml' },
+      { process: 'python', team: 'research', namespace: 'lab' },
+    ]);
+    owners.add(splitCells(`${GPU}, 4242, /opt/conda/bin/python3, 100 MiB`), noTime, 2, 'UTC');
+    owners.add(splitCells(`${GPU}, 77, /usr/bin/python3, [N/A]`), noTime, 3, 'UTC');
+    const at = [...owners.at(GPU, Date.UTC(2026, 6, 14, 8))];
+    assert.deepEqual(
+      at.map((o) => [o.pod, o.workload, o.team, o.namespace]),
+      [
+        ['python3[4242]', 'python3', 'ml', null],
+        ['python3[77]', 'python3', 'research', 'lab'],
+      ],
+    );
+    assert.deepEqual([...owners.at(GPU, Date.UTC(2027, 0, 1))].length, 2);
+    assert.deepEqual([...owners.at('GPU-other', 0)], []);
+  });
+
+  it('names the line and field of a bad cell', () => {
+    const owners = new GpuProcessOwners([]);
+    assert.throws(
+      () => owners.add(splitCells(`${GPU}, x, /usr/bin/python3, 1 MiB`), noTime, 5, 'UTC'),
+      (e: unknown) => e instanceof NvidiaSmiParseError && e.line === 5 && e.field === 'pid',
+    );
   });
 });

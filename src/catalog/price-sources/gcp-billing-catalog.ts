@@ -1,9 +1,8 @@
 import { CloudCatalogClient, protos } from '@google-cloud/billing';
 import { D, Dec } from '../../gpu/gpu-cost-split.js';
 import type { FetchContext } from '../../ingestion/cloud/cloud-fetcher.js';
-import { readGoogleError } from '../../ingestion/cloud/gcp/gcp-errors.js';
+import { skuPages } from '../../ingestion/cloud/gcp/catalog-client.js';
 import { moneyValue } from '../../ingestion/cloud/gcp/sku-catalog.js';
-import { callProvider } from '../../ingestion/cloud/provider-call.js';
 import { InstanceCatalog, InstanceType, RefreshedPrice } from '../instance-catalog.js';
 
 /** Compute Engine in the Cloud Billing catalog. */
@@ -36,26 +35,7 @@ export async function gcpBillingCatalog(
   now: Date,
 ): Promise<RefreshedPrice[]> {
   const skus: protos.google.cloud.billing.v1.ISku[] = [];
-  let request: protos.google.cloud.billing.v1.IListSkusRequest | null = {
-    parent: COMPUTE_ENGINE,
-    currencyCode: 'USD',
-    pageSize: 5000,
-  };
-  for (let page = 1; request; page++) {
-    const current: protos.google.cloud.billing.v1.IListSkusRequest = request;
-    const [items, next]: [
-      protos.google.cloud.billing.v1.ISku[],
-      protos.google.cloud.billing.v1.IListSkusRequest | null,
-      unknown,
-    ] = await callProvider(
-      ctx,
-      `Cloud Billing catalog listSkus ${COMPUTE_ENGINE} page ${page}`,
-      () => client.listSkus(current, { autoPaginate: false }),
-      readGoogleError,
-    );
-    skus.push(...items);
-    request = next;
-  }
+  for await (const page of skuPages(client, COMPUTE_ENGINE, 'USD', ctx)) skus.push(...page);
   const out: RefreshedPrice[] = [];
   for (const region of regions) {
     const inRegion = skus.filter((s) => s.serviceRegions?.includes(region));

@@ -14,7 +14,7 @@ export interface NvidiaSmiReading {
   uuid: string;
   index: string | null;
   name: string | null;
-  /** Numeric fields by query name (`utilization.gpu`), in the header's unit; null when not available. */
+  /** The measured fields asked for, by query name (`utilization.gpu`), in the header's unit; null when not available. */
   values: Map<string, number | null>;
 }
 
@@ -38,23 +38,14 @@ export interface HeaderField {
 const NOT_AVAILABLE = /^\[[^\]]*\]$/;
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 const TIMESTAMP = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/;
-const TEXT_FIELDS = new Set([
+/** The fields that say which GPU and when; every other field is a measurement or ignored. */
+export const IDENTITY_FIELDS: ReadonlySet<string> = new Set([
   'timestamp',
-  'name',
-  'gpu_name',
   'uuid',
   'gpu_uuid',
   'index',
-  'pci.bus_id',
-  'gpu_bus_id',
-  'driver_version',
-  'pstate',
-  'serial',
-  'gpu_serial',
-  'mig.mode.current',
-  'mig.mode.pending',
-  'compute_mode',
-  'vbios_version',
+  'name',
+  'gpu_name',
 ]);
 
 export function splitCells(text: string): string[] {
@@ -65,17 +56,21 @@ export function isHeader(cells: readonly string[]): boolean {
   return cells[0] === 'timestamp' || cells.includes('uuid') || cells.includes('index');
 }
 
-export function parseHeader(cells: readonly string[], line: number): HeaderField[] {
+export function parseHeader(
+  cells: readonly string[],
+  line: number,
+  required: readonly string[] = ['timestamp', 'uuid'],
+): HeaderField[] {
   const fields = cells.map((cell) => {
     const m = /^([a-z0-9_.]+)(?: \[([^\]]+)\])?$/i.exec(cell);
     if (!m) throw new NvidiaSmiParseError(line, cell, 'not a nvidia-smi query field name');
     return { name: m[1]!.toLowerCase(), unit: m[2] ?? null };
   });
-  for (const required of ['timestamp', 'uuid']) {
-    if (!fields.some((f) => f.name === required)) {
+  for (const name of required) {
+    if (!fields.some((f) => f.name === name)) {
       throw new NvidiaSmiParseError(
         line,
-        required,
+        name,
         `missing from the header: query it (--query-gpu=timestamp,uuid,...)`,
       );
     }
@@ -83,7 +78,7 @@ export function parseHeader(cells: readonly string[], line: number): HeaderField
   return fields;
 }
 
-function parseTimestamp(text: string, zone: string, line: number): number {
+export function parseTimestamp(text: string, zone: string, line: number): number {
   const m = TIMESTAMP.exec(text);
   if (!m) {
     throw new NvidiaSmiParseError(line, 'timestamp', `"${text}" is not YYYY/MM/DD HH:MM:SS.mmm`);
@@ -114,10 +109,15 @@ function parseNumber(text: string, field: HeaderField, line: number): number | n
   return Number(digits);
 }
 
-/** One data line, read with the header in force. */
+/**
+ * One data line, read with the header in force. Only the identity fields and the `measured` ones
+ * are parsed: a full capture also holds hex ids (`pci.device_id` 0x233010DE), states (`Enabled`,
+ * `Not Active`, `Default`), versions and bare `N/A`, none of which may reject the line.
+ */
 export function parseReading(
   cells: readonly string[],
   header: readonly HeaderField[],
+  measured: ReadonlySet<string>,
   line: number,
   zone: string,
 ): NvidiaSmiReading {
@@ -154,8 +154,7 @@ export function parseReading(
         reading.name = NOT_AVAILABLE.test(cell) ? null : cell;
         return;
     }
-    if (!TEXT_FIELDS.has(field.name))
-      reading.values.set(field.name, parseNumber(cell, field, line));
+    if (measured.has(field.name)) reading.values.set(field.name, parseNumber(cell, field, line));
   });
   if (!/^(GPU|MIG)-[0-9a-f-]+$/i.test(reading.uuid)) {
     throw new NvidiaSmiParseError(line, 'uuid', `"${reading.uuid}" is not a GPU UUID`);

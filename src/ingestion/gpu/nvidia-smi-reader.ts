@@ -8,14 +8,16 @@ import { GPU_METRICS, GpuSeries, gpuUsageRow } from './gpu-series.js';
 import { HourlyAggregator } from './hourly-aggregator.js';
 import {
   HeaderField,
+  IDENTITY_FIELDS,
   isHeader,
   NvidiaSmiParseError,
   parseHeader,
   parseReading,
   splitCells,
 } from './nvidia-smi-csv.js';
+import { GpuProcessOwners, isComputeAppsHeader } from './nvidia-smi-apps.js';
 import { labelOptions } from './resource-id-rules.js';
-import { feedNvidiaSmi } from './sample-feeds.js';
+import { feedNvidiaSmi, NVIDIA_SMI_FIELDS } from './sample-feeds.js';
 import { note, UsageFindings } from './usage-findings.js';
 import { GPU_USAGE_COLUMNS } from './usage-tables.js';
 import type { UsageStage } from './usage-stage.js';
@@ -48,9 +50,32 @@ class IntervalEstimate {
   }
 }
 
+const MEASURED: ReadonlySet<string> = new Set(Object.keys(NVIDIA_SMI_FIELDS));
+
+/** Non-empty lines of a file with their numbers, read as a stream; closed when the loop ends. */
+async function* fileLines(file: string): AsyncGenerator<{ text: string; line: number }> {
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  let line = 0;
+  try {
+    for await (const text of lines) {
+      line++;
+      if (text.trim() !== '') yield { text, line };
+    }
+  } finally {
+    lines.close();
+  }
+}
+
+/** Whether a file is a `--query-compute-apps` log (by its first line) rather than `--query-gpu`. */
+async function isComputeAppsFile(file: string): Promise<boolean> {
+  for await (const { text } of fileLines(file)) return isComputeAppsHeader(splitCells(text));
+  return false;
+}
+
 /**
- * Reads nvidia-smi CSV logs into the stage, one file (one machine) at a time. A line that does
- * not parse is rejected with its file, line and field; the run fails past `tally`'s limit.
+ * Reads nvidia-smi CSV logs into the stage, one file (one machine) at a time: first the
+ * `--query-compute-apps` logs (who held each GPU when), then the `--query-gpu` logs. A line that
+ * does not parse is rejected with its file, line and field; the run fails past `tally`'s limit.
  */
 export async function readNvidiaSmiFiles(
   config: NvidiaSmiSourceConfig,
@@ -59,30 +84,44 @@ export async function readNvidiaSmiFiles(
   tally: ImportTally,
   findings: UsageFindings,
 ): Promise<{ gpuRows: number; samples: number }> {
+  const owners = new GpuProcessOwners(config.owners);
+  const gpuFiles: string[] = [];
+  for (const file of files) {
+    if (!(await isComputeAppsFile(file))) gpuFiles.push(file);
+    else if (!(await readComputeApps(file, config.timezone, owners, tally))) break;
+  }
   const copy = await stage.copy('gpu_usage', GPU_USAGE_COLUMNS);
   let samples = 0;
   const labels = labelOptions(config);
-  for (const file of files) {
+  for (const file of tally.overLimit ? [] : gpuFiles) {
     const host = config.host ?? path.basename(file).replace(/\.csv$/i, '');
     const agg = new HourlyAggregator<GpuSeries>(GPU_METRICS); // value buffers grow with the interval
     const interval = new IntervalEstimate();
     const unused = new Set<string>();
     let header: HeaderField[] | undefined;
-    let line = 0;
-    const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-    for await (const text of lines) {
-      line++;
-      if (text.trim() === '') continue;
+    for await (const { text, line } of fileLines(file)) {
       const cells = splitCells(text);
       try {
         if (isHeader(cells)) {
           header = parseHeader(cells, line);
+          for (const { name } of header)
+            if (!IDENTITY_FIELDS.has(name) && !MEASURED.has(name) && !unused.has(name)) {
+              unused.add(name);
+              note(findings, `field not used: ${name}`);
+            }
           continue;
         }
         if (!header) throw new NvidiaSmiParseError(line, '(header)', 'data before the header line');
-        const reading = parseReading(cells, header, line, config.timezone);
+        const reading = parseReading(cells, header, MEASURED, line, config.timezone);
         interval.see(reading.uuid, reading.timeMs);
-        feedNvidiaSmi(reading, host, agg, labels, findings, unused);
+        feedNvidiaSmi(
+          reading,
+          host,
+          agg,
+          labels,
+          findings,
+          owners.at(reading.uuid, reading.timeMs),
+        );
         tally.accepted(null);
       } catch (err) {
         if (!(err instanceof NvidiaSmiParseError)) throw err;
@@ -105,4 +144,30 @@ export async function readNvidiaSmiFiles(
   }
   await copy.end();
   return { gpuRows: copy.rows, samples };
+}
+
+/** One compute-apps log into `owners`; false when the run is over its reject limit. */
+async function readComputeApps(
+  file: string,
+  zone: string,
+  owners: GpuProcessOwners,
+  tally: ImportTally,
+): Promise<boolean> {
+  let header: HeaderField[] | undefined;
+  for await (const { text, line } of fileLines(file)) {
+    const cells = splitCells(text);
+    try {
+      if (isComputeAppsHeader(cells)) {
+        header = parseHeader(cells, line, ['gpu_uuid', 'pid', 'process_name']);
+        continue;
+      }
+      owners.add(cells, header!, line, zone);
+      tally.accepted(null);
+    } catch (err) {
+      if (!(err instanceof NvidiaSmiParseError)) throw err;
+      tally.rejectedRow(line, [{ file, line, column: err.field, reason: err.reason }]);
+      if (tally.overLimit) return false;
+    }
+  }
+  return true;
 }

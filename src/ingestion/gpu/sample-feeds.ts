@@ -5,8 +5,10 @@ import {
   gpuSeriesFromLabels,
   DCGM_FIELDS,
   LabelOptions,
+  seriesKey,
 } from './gpu-series.js';
 import type { HourlyAggregator } from './hourly-aggregator.js';
+import type { ProcessOwner } from './nvidia-smi-apps.js';
 import { NvidiaSmiReading } from './nvidia-smi-csv.js';
 import { parseExposition } from './prometheus-text.js';
 import { note, UsageFindings } from './usage-findings.js';
@@ -54,30 +56,34 @@ export const NVIDIA_SMI_FIELDS: Readonly<Record<string, GpuMetric>> = {
   'power.draw': 'power',
 };
 
-/** One nvidia-smi reading of a GPU on `host` (the file does not say which machine wrote it). */
+/**
+ * One nvidia-smi reading of a GPU on `host` (the file does not say which machine wrote it), fed
+ * once per process that held the GPU in that hour (as a GPU shared by pods is on the DCGM path),
+ * or once with no owner.
+ */
 export function feedNvidiaSmi(
   reading: NvidiaSmiReading,
   host: string,
   agg: HourlyAggregator<GpuSeries>,
   opts: LabelOptions,
   findings: UsageFindings,
-  unused: Set<string>,
+  owners: Iterable<ProcessOwner>,
 ): void {
   const labels: Record<string, string> = { hostname: host, UUID: reading.uuid };
   if (reading.index !== null) labels['gpu'] = reading.index;
   if (reading.name !== null) labels['modelName'] = reading.name;
-  const id = gpuSeriesId(agg, labels, opts, findings);
-  if (id === null) return;
+  const base = gpuSeriesFromLabels(labels, opts);
+  for (const label of base.missing) note(findings, `series without label ${label}`);
+  const ids: number[] = [];
+  for (const owner of owners) {
+    const series = { ...base.series, ...owner };
+    ids.push(agg.seriesId(seriesKey(series), () => series));
+  }
+  if (ids.length === 0) ids.push(agg.seriesId(base.key, () => base.series));
   const t = Math.floor(reading.timeMs / 1000);
   for (const [field, value] of reading.values) {
     const metric = NVIDIA_SMI_FIELDS[field];
-    if (metric === undefined) {
-      if (!unused.has(field)) {
-        unused.add(field);
-        note(findings, `field not used: ${field}`);
-      }
-      continue;
-    }
-    if (value !== null) agg.add(id, GPU_METRIC_INDEX[metric], t, value);
+    if (metric === undefined || value === null) continue;
+    for (const id of ids) agg.add(id, GPU_METRIC_INDEX[metric], t, value);
   }
 }

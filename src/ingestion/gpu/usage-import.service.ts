@@ -182,6 +182,14 @@ export class UsageImportService {
           `${config.path}: ${tally.rejectedRows} line(s) could not be read; nothing was imported`,
         );
       }
+      if (counts.gpuRows === 0 && tally.rowsRead > 0) {
+        // Lines were there but none became a reading: a success here would hide the cause.
+        throw new ImportValidationError(
+          config.path,
+          tally.problems,
+          `${config.path}: nothing was loaded from ${tally.rowsRead} line(s); previous data kept`,
+        );
+      }
       await stage.publish('gpu_usage', GPU_USAGE_COLUMNS, { hostsAsSeen: true });
       return counts;
     });

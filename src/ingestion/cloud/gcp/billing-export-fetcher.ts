@@ -16,6 +16,7 @@ import { callProvider } from '../provider-call.js';
 import { gcpServiceCategories } from '../reference-data.js';
 import { billingExportQuery, columnsQuery, ExportRow, ExportShape } from './billing-export-sql.js';
 import { readGoogleError } from './gcp-errors.js';
+import { catalogClient } from './catalog-client.js';
 import { SkuCatalog } from './sku-catalog.js';
 
 const PAGE_ROWS = 20_000;
@@ -226,29 +227,6 @@ export class BillingExportFetcher implements CloudFetcher {
     }
     return catalog;
   }
-}
-
-/** A Cloud Billing catalog client: its endpoint (tests, private endpoints), key or ADC. */
-export function catalogClient(
-  catalogEndpoint: string | undefined,
-  serviceAccountKey: string | undefined,
-  transport: CloudTransport,
-): CloudCatalogClient {
-  const endpoint = catalogEndpoint ? new URL(catalogEndpoint) : undefined;
-  return new CloudCatalogClient({
-    fallback: true, // REST over HTTP/1.1: works through proxies and private endpoints
-    ...(endpoint
-      ? {
-          apiEndpoint: endpoint.hostname,
-          port: Number(endpoint.port) || (endpoint.protocol === 'http:' ? 80 : 443),
-          protocol: endpoint.protocol.replace(':', ''),
-        }
-      : {}),
-    ...(transport.gcpAuthClient ? { authClient: transport.gcpAuthClient as never } : {}),
-    ...(serviceAccountKey
-      ? { credentials: JSON.parse(resolveSecretRef(serviceAccountKey)) as object }
-      : {}),
-  });
 }
 
 /** `[{"key":"team","value":"ml"}]` → `{"team":"ml"}`; empty label sets are no tags. */

@@ -1,10 +1,7 @@
 import { CloudCatalogClient, protos } from '@google-cloud/billing';
 import { Decimal } from 'decimal.js';
 import { FetchContext } from '../cloud-fetcher.js';
-import { callProvider } from '../provider-call.js';
-import { readGoogleError } from './gcp-errors.js';
-
-type ListSkusRequest = protos.google.cloud.billing.v1.IListSkusRequest;
+import { skuPages } from './catalog-client.js';
 
 /** A SKU's list price per pricing unit, when it has one flat price. */
 export interface SkuListPrice {
@@ -52,20 +49,7 @@ export class SkuCatalog {
 
   private async load(serviceId: string, ctx: FetchContext): Promise<Map<string, SkuListPrice>> {
     const prices = new Map<string, SkuListPrice>();
-    let request: ListSkusRequest | null = {
-      parent: `services/${serviceId}`,
-      currencyCode: this.currency,
-      pageSize: 5000,
-    };
-    for (let page = 1; request; page++) {
-      const current: ListSkusRequest = request;
-      const [skus, next]: [protos.google.cloud.billing.v1.ISku[], ListSkusRequest | null, unknown] =
-        await callProvider(
-          ctx,
-          `Cloud Billing catalog listSkus services/${serviceId} page ${page}`,
-          () => this.client.listSkus(current, { autoPaginate: false }),
-          readGoogleError,
-        );
+    for await (const skus of skuPages(this.client, `services/${serviceId}`, this.currency, ctx)) {
       for (const sku of skus) {
         const info = sku.pricingInfo?.[0]?.pricingExpression;
         const rates = info?.tieredRates ?? [];
@@ -85,7 +69,6 @@ export class SkuCatalog {
           currency: rates[0]!.unitPrice?.currencyCode ?? this.currency,
         });
       }
-      request = next?.pageToken ? { ...current, pageToken: next.pageToken } : null;
     }
     return prices;
   }
