@@ -7,23 +7,12 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
+import { seededRandom } from '../src/ingestion/gpu/seeded-random.js';
 
 const SAMPLE = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '../../sample-data/focus-1.0-sample-aws-500.csv',
 );
-
-/** mulberry32: small, fast, seeded PRNG so every run writes the same file. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const quote = (v: string) => (v === 'NULL' ? v : `"${v.replace(/"/g, '""')}"`);
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -37,7 +26,7 @@ export interface GenerateOptions {
 
 export async function generateFocusCsv(target: string, opts: GenerateOptions): Promise<void> {
   const periods = opts.periods ?? ['2024-09'];
-  const random = prng(opts.seed ?? 42);
+  const random = seededRandom(opts.seed ?? 42);
   const parsed = Papa.parse<string[]>(readFileSync(SAMPLE, 'utf8'), { skipEmptyLines: true });
   const [header, ...templates] = parsed.data as string[][];
   const col = (name: string) => header!.indexOf(name);

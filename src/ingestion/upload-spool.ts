@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { LOGGER } from '../logging/logger.js';
+import { processAlive } from '../process-alive.js';
 
 /** Spool folders are `<tmpdir>/finops-upload-<pid>-<random>`: the pid says whose they are. */
 const SPOOL = /^finops-upload-(\d+)-/;
@@ -13,15 +14,6 @@ export function createSpoolDir(): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), `finops-upload-${process.pid}-`));
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes spool folders whose process is gone (killed mid-upload, crashed). Each upload removes
  * its own folder on every path; this is for the ones a dead process could not.
@@ -29,7 +21,7 @@ function isAlive(pid: number): boolean {
 export async function removeStaleSpools(): Promise<string[]> {
   const stale = (await readdir(os.tmpdir())).filter((name) => {
     const pid = Number(SPOOL.exec(name)?.[1] ?? NaN);
-    return Number.isInteger(pid) && pid !== process.pid && !isAlive(pid);
+    return Number.isInteger(pid) && pid !== process.pid && !processAlive(pid);
   });
   for (const name of stale)
     await rm(path.join(os.tmpdir(), name), { recursive: true, force: true });

@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import { FocusFileImportService } from '../../src/ingestion/focus-file/focus-file-import.service.js';
 import { ImportValidationError } from '../../src/ingestion/import-errors.js';
 import { fixture, SAMPLE_CSV } from '../support/fixtures.js';
-import { Mutant, mutants, parseCsv, seededRandom, toCsv } from '../support/focus-mutations.js';
+import { seededRandom } from '../../src/ingestion/gpu/seeded-random.js';
+import { Mutant, mutants, parseCsv, toCsv } from '../support/focus-mutations.js';
 import { writeSampleParquet } from '../support/sample-parquet.js';
 import { createTestContext } from '../support/test-app.js';
 

@@ -1,17 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import Papa from 'papaparse';
-
-/** Seeded PRNG (mulberry32): the same seed gives the same files on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src/ingestion/gpu/seeded-random.js';
 
 export function parseCsv(text: string): string[][] {
   return Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
