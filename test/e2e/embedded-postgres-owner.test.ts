@@ -9,6 +9,7 @@ import { createLogger } from '../../src/logging/logger.js';
 import {
   freePort,
   freshFetch,
+  freshMachineEnv,
   runCli,
   startService,
   waitUntil,
@@ -43,21 +44,13 @@ async function poolConnections(): Promise<number> {
   }
 }
 
-function env(port: number): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    FINOPS_DATA_DIR: dataDir,
-    FINOPS_CONFIG_DIR: path.join(dataDir, 'no-config'),
+const env = (port: number) =>
+  freshMachineEnv(port, dataDir, {
     FINOPS_SAMPLE_DATA: 'off',
     FINOPS_RECOMMEND_SCHEDULE: 'off',
     // Idle pool connections close at once, as they do after 10 s by default.
     FINOPS_DB_POOL_IDLE_MS: '50',
-    LOG_LEVEL: 'info',
-  };
-  delete e['DATABASE_URL'];
-  return e;
-}
+  });
 
 describe('embedded PostgreSQL ownership', () => {
   it('a CLI run alone starts the server and stops it when done', async () => {

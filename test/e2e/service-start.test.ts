@@ -5,24 +5,19 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { freePort, freshFetch, runCli, startService } from '../support/service-process.js';
+import {
+  freePort,
+  freshFetch,
+  freshMachineEnv,
+  runCli,
+  startService,
+} from '../support/service-process.js';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'finops-start-'));
 chmodSync(dataDir, 0o755);
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-/** The environment of a fresh machine: no DATABASE_URL, no sources configured. */
-function env(port: number): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    FINOPS_DATA_DIR: dataDir,
-    FINOPS_CONFIG_DIR: path.join(dataDir, 'no-config'),
-    LOG_LEVEL: 'info',
-  };
-  delete e['DATABASE_URL'];
-  return e;
-}
+const env = (port: number) => freshMachineEnv(port, dataDir);
 
 async function start(port: number) {
   const service = await startService(env(port));

@@ -3,25 +3,16 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Decimal } from 'decimal.js';
 import { OAuth2Client } from 'google-auth-library';
-import Papa from 'papaparse';
 import { GcpSourceConfig } from '../../src/config/app-config.js';
 import { PeriodRunResult } from '../../src/ingestion/cloud/cloud-import.service.js';
 import { SourceRunFailedError } from '../../src/sources/sources.service.js';
 import { createCloudApp } from '../support/cloud-app.js';
-import { bigQueryEmulator, ExportLine, linesFromKokuCsv } from '../support/fake-bigquery.js';
+import { bigQueryEmulator, ExportLine, kokuSampleLines } from '../support/fake-bigquery.js';
 import { fixture, sameAmount } from '../support/fixtures.js';
 import { startLoopback } from '../support/loopback-server.js';
 
 process.env['METADATA_SERVER_DETECTION'] = 'none';
-const koku = linesFromKokuCsv(
-  Papa.parse<Record<string, string>>(
-    readFileSync(
-      fixture('cloud/bigquery-billing-export-detailed-flattened.koku-2022-08-01_5.csv'),
-      'utf8',
-    ),
-    { header: true, skipEmptyLines: true },
-  ).data,
-);
+const koku = kokuSampleLines();
 const gpuHour = (hour: string, team: string): ExportLine => ({
   ...koku[0]!,
   project: { id: 'ml-training', name: 'ML training' },

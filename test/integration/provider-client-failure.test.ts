@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { OAuth2Client } from 'google-auth-library';
-import Papa from 'papaparse';
 import { GcpSourceConfig } from '../../src/config/app-config.js';
 import { SourceScheduler } from '../../src/sources/source-scheduler.js';
 import { createCloudApp } from '../support/cloud-app.js';
-import { bigQueryEmulator, linesFromKokuCsv } from '../support/fake-bigquery.js';
-import { fixture } from '../support/fixtures.js';
+import { bigQueryEmulator, kokuSampleLines } from '../support/fake-bigquery.js';
 import { startLoopback } from '../support/loopback-server.js';
 
 process.env['METADATA_SERVER_DETECTION'] = 'none';
@@ -18,15 +15,7 @@ process.on('unhandledRejection', (e) => escaped.push(e));
 process.on('uncaughtException', (e) => escaped.push(e));
 
 const NOW = new Date('2026-11-20T06:00:00Z');
-const [base] = linesFromKokuCsv(
-  Papa.parse<Record<string, string>>(
-    readFileSync(
-      fixture('cloud/bigquery-billing-export-detailed-flattened.koku-2022-08-01_5.csv'),
-      'utf8',
-    ),
-    { header: true, skipEmptyLines: true },
-  ).data,
-);
+const [base] = kokuSampleLines();
 // November's export: an hour of a SKU without a list price in the export, so the catalog is asked.
 const bigquery = await startLoopback(
   bigQueryEmulator([

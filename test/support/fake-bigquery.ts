@@ -1,4 +1,7 @@
 import { Decimal } from 'decimal.js';
+import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
+import { fixture } from './fixtures.js';
 import { RecordedRequest, Reply } from './loopback-server.js';
 
 /** One raw billing-export line (the columns the importer's query reads). */
@@ -204,4 +207,15 @@ export function linesFromKokuCsv(records: Record<string, string>[]): ExportLine[
     credits: JSON.parse(r['credits'] || '[]') as ExportLine['credits'],
     invoice_month: r['invoice.month']!,
   }));
+}
+
+/** The koku billing-export fixture (five lines of August 2022) as export lines. */
+export function kokuSampleLines(): ExportLine[] {
+  const csv = readFileSync(
+    fixture('cloud/bigquery-billing-export-detailed-flattened.koku-2022-08-01_5.csv'),
+    'utf8',
+  );
+  return linesFromKokuCsv(
+    Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true }).data,
+  );
 }

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { after } from 'node:test';
 import { CLI, MAIN } from './fixtures.js';
 
@@ -89,4 +90,25 @@ export function runProcess(
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/**
+ * The environment of a fresh machine: no DATABASE_URL, no sources configured, the data under
+ * `dataDir`; `extra` adds or overrides variables.
+ */
+export function freshMachineEnv(
+  port: number,
+  dataDir: string,
+  extra: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    FINOPS_DATA_DIR: dataDir,
+    FINOPS_CONFIG_DIR: path.join(dataDir, 'no-config'),
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+  delete e['DATABASE_URL'];
+  return e;
 }
